@@ -1,0 +1,126 @@
+"""Layer arithmetic: parameter counts, output sizes and memory, from the formulas.
+
+Introduced in notebook 01 (dense layers); notebooks 03, 05-07 and 09 use the rest. Each
+function checks its arguments, because a silently wrong count would teach a wrong fact;
+the notebooks compare every result with Keras's own ``count_params()`` and shapes.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+
+BYTES_PER_FLOAT32 = 4
+
+
+def check_positive_int(name: str, value: object) -> int:
+    """Return ``value`` as an int if it is a positive integer, else raise ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be a positive integer, got {value!r} ({type(value).__name__})")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def check_non_negative_int(name: str, value: object) -> int:
+    """Return ``value`` as an int if it is an integer >= 0, else raise ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r} ({type(value).__name__})")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value}")
+    return int(value)
+
+
+def dense_params(inputs: int, units: int, bias: bool = True) -> int:
+    """Parameters of a fully connected layer: ``inputs * units`` weights plus ``units`` biases.
+
+    >>> dense_params(784, 128)
+    100480
+    """
+    inputs = check_positive_int("inputs", inputs)
+    units = check_positive_int("units", units)
+    return inputs * units + (units if bias else 0)
+
+
+def mlp_params(inputs: int, layer_units: Sequence[int], bias: bool = True) -> int:
+    """Parameters of a stack of dense layers fed with ``inputs`` values.
+
+    >>> mlp_params(784, [128, 10])
+    101770
+    """
+    if len(layer_units) == 0:
+        raise ValueError("layer_units must name at least one layer")
+    total, fan_in = 0, inputs
+    for units in layer_units:
+        total += dense_params(fan_in, units, bias)
+        fan_in = units
+    return total
+
+
+def conv2d_params(kernel_size: int, in_channels: int, filters: int, bias: bool = True) -> int:
+    """Parameters of a 2D convolution: ``(k * k * in_channels + 1) * filters``.
+
+    Every filter has one ``k x k x in_channels`` kernel and one bias, shared over all
+    positions of the image, so the count does not depend on the image size.
+
+    >>> conv2d_params(3, 1, 32)
+    320
+    """
+    kernel_size = check_positive_int("kernel_size", kernel_size)
+    in_channels = check_positive_int("in_channels", in_channels)
+    filters = check_positive_int("filters", filters)
+    return (kernel_size * kernel_size * in_channels + (1 if bias else 0)) * filters
+
+
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int | str = 0) -> int:
+    """Output side of a convolution or pooling window: ``floor((W - K + 2P) / S) + 1``.
+
+    ``padding`` is a number of zero pixels added on each side, or Keras's "valid" (no
+    padding) or "same" (output side ``ceil(W / S)``, which Keras reaches by padding as
+    needed).
+
+    >>> conv_output_size(28, 3)
+    26
+    >>> conv_output_size(28, 3, stride=2, padding="same")
+    14
+    """
+    size = check_positive_int("size", size)
+    kernel_size = check_positive_int("kernel_size", kernel_size)
+    stride = check_positive_int("stride", stride)
+    if padding == "same":
+        return math.ceil(size / stride)
+    pad = 0 if padding == "valid" else padding
+    if isinstance(pad, str):
+        raise ValueError(f"padding must be 'valid', 'same' or a number of pixels, got {padding!r}")
+    pad = check_non_negative_int("padding", pad)
+    if kernel_size > size + 2 * pad:
+        raise ValueError(
+            f"kernel_size {kernel_size} is larger than the input {size} with padding={padding!r}; "
+            "use a smaller kernel or more padding"
+        )
+    return (size - kernel_size + 2 * pad) // stride + 1
+
+
+def flatten_size(shape: Sequence[int]) -> int:
+    """Number of values a ``Flatten`` layer produces from one example of ``shape``.
+
+    >>> flatten_size((5, 5, 64))
+    1600
+    """
+    if len(shape) == 0:
+        raise ValueError("shape must have at least one dimension")
+    return math.prod(check_positive_int(f"shape[{i}]", side) for i, side in enumerate(shape))
+
+
+def params_memory_mb(count: int, bytes_per_param: int = BYTES_PER_FLOAT32) -> float:
+    """Memory for ``count`` parameters in MB, float32 by default.
+
+    Like Keras's ``model.summary()``, a MB here is 2**20 bytes, so the two agree.
+
+    >>> round(params_memory_mb(101_770) * 1024, 2)  # summary prints "397.54 KB"
+    397.54
+    """
+    count = check_non_negative_int("count", count)
+    bytes_per_param = check_positive_int("bytes_per_param", bytes_per_param)
+    return count * bytes_per_param / 2**20

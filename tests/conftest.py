@@ -1,0 +1,15 @@
+"""Shared test settings: a non-interactive plot backend, and no figures left open."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every figure a test made, so memory does not grow over the run."""
+    yield
+    plt.close("all")

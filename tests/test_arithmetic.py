@@ -1,0 +1,86 @@
+import keras
+import pytest
+
+from course_utils.arithmetic import (
+    conv2d_params,
+    conv_output_size,
+    dense_params,
+    flatten_size,
+    mlp_params,
+    params_memory_mb,
+)
+
+
+def test_dense_params_matches_lecture_mlp():
+    assert dense_params(784, 128) == 100_480
+    assert dense_params(128, 10) == 1_290
+    assert dense_params(784, 128, bias=False) == 100_352
+
+
+@pytest.mark.parametrize(("inputs", "units"), [(784, 128), (3, 1), (65_536, 128)])
+def test_dense_params_agrees_with_keras(inputs, units):
+    layer = keras.layers.Dense(units)
+    layer.build((None, inputs))
+    assert dense_params(inputs, units) == layer.count_params()
+
+
+def test_mlp_params_sums_layers():
+    assert mlp_params(784, [128, 10]) == 101_770
+    assert mlp_params(784, [10]) == 7_850
+
+
+@pytest.mark.parametrize(("kernel", "channels", "filters"), [(3, 1, 32), (3, 3, 10), (5, 64, 16), (1, 192, 64)])
+def test_conv2d_params_agrees_with_keras(kernel, channels, filters):
+    layer = keras.layers.Conv2D(filters, kernel)
+    layer.build((None, 32, 32, channels))
+    assert conv2d_params(kernel, channels, filters) == layer.count_params()
+    assert conv2d_params(kernel, channels, filters, bias=False) == layer.count_params() - filters
+
+
+@pytest.mark.parametrize("size", [5, 6, 28, 31])
+@pytest.mark.parametrize("kernel", [1, 3, 5])
+@pytest.mark.parametrize("stride", [1, 2, 3])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_conv_output_size_agrees_with_keras(size, kernel, stride, padding):
+    layer = keras.layers.Conv2D(1, kernel, strides=stride, padding=padding)
+    expected = layer.compute_output_shape((None, size, size, 1))[1]
+    assert conv_output_size(size, kernel, stride, padding) == expected
+
+
+def test_conv_output_size_with_explicit_padding():
+    assert conv_output_size(32, 5, stride=1, padding=2) == 32
+    assert conv_output_size(227, 11, stride=4, padding=0) == 55
+    assert conv_output_size(4, 2, stride=2) == 2
+
+
+def test_flatten_size_and_memory():
+    assert flatten_size((28, 28)) == 784
+    assert flatten_size((5, 5, 64)) == 1_600
+    assert params_memory_mb(101_770) * 1024 == pytest.approx(397.54, abs=0.005)
+    assert params_memory_mb(2**20, bytes_per_param=1) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: dense_params(0, 10), "inputs must be a positive integer, got 0"),
+        (lambda: dense_params(-5, 10), "inputs must be a positive integer, got -5"),
+        (lambda: dense_params(784, 12.5), "units must be a positive integer, got 12.5"),
+        (lambda: dense_params(784.0, 10), r"inputs must be a positive integer, got 784.0 \(float\)"),
+        (lambda: dense_params("784", 10), "inputs must be a positive integer"),
+        (lambda: dense_params(True, 10), "inputs must be a positive integer"),
+        (lambda: mlp_params(784, []), "at least one layer"),
+        (lambda: conv2d_params(0, 1, 32), "kernel_size must be a positive integer"),
+        (lambda: conv2d_params(3, 1, -1), "filters must be a positive integer"),
+        (lambda: conv_output_size(4, 5), "kernel_size 5 is larger than the input 4 with padding=0"),
+        (lambda: conv_output_size(28, 3, stride=0), "stride must be a positive integer"),
+        (lambda: conv_output_size(28, 3, padding=-1), "padding must be a non-negative integer"),
+        (lambda: conv_output_size(28, 3, padding="full"), "padding must be 'valid', 'same' or a number"),
+        (lambda: flatten_size(()), "at least one dimension"),
+        (lambda: flatten_size((28, 0)), r"shape\[1\] must be a positive integer"),
+        (lambda: params_memory_mb(-1), "count must be a non-negative integer"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
