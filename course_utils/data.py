@@ -71,9 +71,7 @@ def read_subset_file(path: Path = SUBSET_FILE, expected_sha256: str = SUBSET_SHA
         return archive["images"], archive["labels"]
 
 
-def stratified_split(
-    images: np.ndarray, labels: np.ndarray, test_per_class: int, seed: int
-) -> MnistSplits:
+def stratified_split(images: np.ndarray, labels: np.ndarray, test_per_class: int, seed: int) -> MnistSplits:
     """Split into train and test with ``test_per_class`` digits of each class in the test set.
 
     Both parts are shuffled with a fixed seed, so the split is the same on every machine.

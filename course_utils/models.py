@@ -40,9 +40,7 @@ def build_mlp(
     return keras.Sequential(layers, name=name)
 
 
-def compile_classifier(
-    model: keras.Model, learning_rate: float = 1e-3, from_logits: bool = False
-) -> keras.Model:
+def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, from_logits: bool = False) -> keras.Model:
     """Compile for integer class labels: Adam, sparse categorical cross-entropy, accuracy.
 
     ``from_logits`` must be True exactly when the model's last layer has no softmax.

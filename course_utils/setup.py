@@ -39,7 +39,7 @@ def describe_device() -> str:
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and Keras/TensorFlow, and make TensorFlow's ops deterministic."""
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (students may call the legacy np.random.* functions)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
 

@@ -43,7 +43,7 @@ def test_corrupted_subset_names_the_file_and_the_fix(tmp_path):
 
 
 def test_missing_subset_says_how_to_restore(tmp_path):
-    with pytest.raises(FileNotFoundError, match="git checkout -- data/mnist_5k.npz"):
+    with pytest.raises(FileNotFoundError, match=r"git checkout -- data/mnist_5k\.npz"):
         data.read_subset_file(tmp_path / "absent.npz")
 
 
@@ -97,9 +97,12 @@ def test_auto_does_not_hide_a_broken_cached_file(no_course_data_variable, monkey
 
 
 def test_auto_uses_full_mnist_when_available(no_course_data_variable, monkeypatch, capsys):
-    fake = (np.zeros((60_000, 28, 28), np.uint8), np.zeros(60_000, np.uint8)), (
-        np.zeros((10_000, 28, 28), np.uint8),
-        np.zeros(10_000, np.uint8),
+    fake = (
+        (np.zeros((60_000, 28, 28), np.uint8), np.zeros(60_000, np.uint8)),
+        (
+            np.zeros((10_000, 28, 28), np.uint8),
+            np.zeros(10_000, np.uint8),
+        ),
     )
     monkeypatch.setattr("keras.datasets.mnist.load_data", lambda: fake)
     (x_train, _), _ = data.load_mnist("auto")
