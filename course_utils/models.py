@@ -40,11 +40,10 @@ def build_mlp(
     return keras.Sequential(layers, name=name)
 
 
-def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, from_logits: bool = False) -> keras.Model:
+def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, from_logits: bool = False) -> None:
     """Compile for integer class labels: Adam, sparse categorical cross-entropy, accuracy.
 
     ``from_logits`` must be True exactly when the model's last layer has no softmax.
-    Returns the model, so that building and compiling read as one line.
     """
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
@@ -53,4 +52,30 @@ def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, from_log
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits),
         metrics=["accuracy"],
     )
-    return model
+
+
+def layer_table(model: keras.Model) -> str:
+    """A plain-text table of a built model: layer name, type, output shape, parameters.
+
+    Like ``model.summary()``, but plain text, so it reads the same in a terminal, in
+    JupyterLab and in a stored notebook (``summary()`` also emits an empty rich HTML block
+    in Jupyter). Introduced in notebook 01.
+    """
+    if not model.built:
+        raise ValueError(f"model {model.name!r} is not built yet: give it a keras.Input or call it on data first")
+    rows = [
+        (layer.name, type(layer).__name__, str(layer.output.shape), f"{layer.count_params():,}")
+        for layer in model.layers
+    ]
+    header = ("layer", "type", "output shape", "parameters")
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(4)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        text = [cell.ljust(width) for cell, width in zip(cells[:3], widths[:3], strict=True)]
+        return "  ".join([*text, cells[3].rjust(widths[3])])
+
+    rule = "-" * len(line(header))
+    body = [line(header), rule, *(line(row) for row in rows), rule]
+    trainable = sum(int(weight.numpy().size) for weight in model.trainable_weights)
+    body.append(f"total parameters: {model.count_params():,} (trainable {trainable:,})")
+    return "\n".join(body)

@@ -44,12 +44,12 @@ def seed_everything(seed: int) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-def setup(seed: int = 0) -> str:
+def setup(seed: int = 0) -> None:
     """Prepare a notebook: seeds, deterministic ops, plot defaults; print one status line.
 
     Call it in the first code cell of every notebook (introduced in notebook 01). The same
     seed gives the same weights, data order and results on the same machine, so stored
-    outputs can be reproduced. Returns the status line it printed.
+    outputs can be reproduced.
     """
     from course_utils import __version__
 
@@ -57,9 +57,7 @@ def setup(seed: int = 0) -> str:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     seed_everything(seed)
     mpl.rcParams.update(PLOT_STYLE)
-    status = (
+    print(
         f"Python {platform.python_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__} "
         f"| course_utils {__version__} | device: {describe_device()} | data: {resolve_source()} | seed: {seed}"
     )
-    print(status)
-    return status

@@ -4,14 +4,15 @@ import pytest
 
 import course_utils
 from course_utils._quiet import drop_tensorflow_info_lines
-from course_utils.models import build_mlp, compile_classifier
+from course_utils.models import build_mlp, compile_classifier, layer_table
 
 
 def test_setup_prints_one_status_line(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_DATA", "subset")
-    status = course_utils.setup(seed=3)
+    course_utils.setup(seed=3)
     printed = capsys.readouterr().out
-    assert printed == status + "\n"
+    assert printed.count("\n") == 1
+    status = printed.strip()
     for part in ("Python 3.", "TensorFlow ", "Keras 3.", f"course_utils {course_utils.__version__}", "device: CPU"):
         assert part in status
     assert status.endswith("data: subset | seed: 3")
@@ -79,7 +80,8 @@ def test_compile_classifier_trains_on_logits_and_probabilities():
     x = np.random.default_rng(0).random((64, 4, 4)).astype("float32")
     y = (x.mean(axis=(1, 2)) > 0.5).astype("int64")
     for output_activation, from_logits in (("softmax", False), (None, True)):
-        model = compile_classifier(build_mlp((4, 4), (8,), 2, output_activation=output_activation), 0.01, from_logits)
+        model = build_mlp((4, 4), (8,), 2, output_activation=output_activation)
+        compile_classifier(model, 0.01, from_logits)
         assert model.loss.get_config()["from_logits"] is from_logits
         history = model.fit(x, y, epochs=3, verbose=0)
         assert history.history["loss"][-1] < history.history["loss"][0]
@@ -88,3 +90,19 @@ def test_compile_classifier_trains_on_logits_and_probabilities():
 def test_compile_classifier_rejects_bad_learning_rate():
     with pytest.raises(ValueError, match="learning_rate must be positive"):
         compile_classifier(build_mlp(), learning_rate=0)
+
+
+def test_layer_table_lists_every_layer_with_its_parameters():
+    table = layer_table(build_mlp())
+    lines = table.splitlines()
+    assert lines[0].split() == ["layer", "type", "output", "shape", "parameters"]
+    assert lines[2].split() == ["flatten", "Flatten", "(None,", "784)", "0"]
+    assert lines[3].split() == ["hidden_1", "Dense", "(None,", "128)", "100,480"]
+    assert lines[4].split() == ["output", "Dense", "(None,", "10)", "1,290"]
+    assert lines[-1] == "total parameters: 101,770 (trainable 101,770)"
+
+
+def test_layer_table_needs_a_built_model():
+    unbuilt = keras.Sequential([keras.layers.Dense(3)], name="unbuilt")
+    with pytest.raises(ValueError, match="model 'unbuilt' is not built yet"):
+        layer_table(unbuilt)
