@@ -1,15 +1,21 @@
 """Model builders for the course's networks, with arguments instead of copies for variants.
 
-Introduced in notebook 01 (the lecture's MLP).
+Introduced in notebook 01 (the lecture's MLP); the CNN and the training helper in
+notebook 02.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import keras
+import numpy as np
 
-from course_utils.arithmetic import check_positive_int
+from course_utils.arithmetic import check_positive_int, conv_output_size
+
+POOLING_LAYERS = {"max": keras.layers.MaxPooling2D, "average": keras.layers.AveragePooling2D}
 
 
 def build_mlp(
@@ -79,3 +85,121 @@ def layer_table(model: keras.Model) -> str:
     trainable = sum(int(weight.numpy().size) for weight in model.trainable_weights)
     body.append(f"total parameters: {model.count_params():,} (trainable {trainable:,})")
     return "\n".join(body)
+
+
+def build_cnn(
+    input_shape: Sequence[int] = (28, 28, 1),
+    conv_filters: Sequence[int] = (32, 64),
+    kernel_size: int = 3,
+    pooling: str | None = "max",
+    global_pooling: bool = False,
+    dense_units: int | None = 128,
+    num_classes: int = 10,
+    name: str = "cnn",
+) -> keras.Sequential:
+    """The lecture's CNN: [Conv2D(3x3, ReLU) -> MaxPool(2)] per entry of ``conv_filters``,
+    then Flatten -> Dense(128, ReLU) -> Dense(classes, softmax).
+
+    Variants come from arguments: ``pooling=None`` drops the pooling layers, "average" uses
+    average pooling; ``global_pooling=True`` replaces Flatten by GlobalAveragePooling2D
+    (one number per feature map, which forgets *where* a feature was found);
+    ``dense_units=None`` drops the hidden dense layer. A 2D ``input_shape`` such as
+    (28, 28) adds a Reshape layer, so the CNN takes the same arrays as the MLP.
+    """
+    if len(input_shape) not in (2, 3):
+        raise ValueError(f"input_shape must be (height, width) or (height, width, channels), got {tuple(input_shape)}")
+    for i, side in enumerate(input_shape):
+        check_positive_int(f"input_shape[{i}]", side)
+    if pooling is not None and pooling not in POOLING_LAYERS:
+        raise ValueError(f"pooling must be one of {sorted(POOLING_LAYERS)} or None, got {pooling!r}")
+    if len(conv_filters) == 0:
+        raise ValueError("conv_filters must name at least one convolutional layer")
+    kernel_size = check_positive_int("kernel_size", kernel_size)
+    num_classes = check_positive_int("num_classes", num_classes)
+    _check_cnn_fits(tuple(input_shape[:2]), len(conv_filters), kernel_size, pooling is not None)
+
+    layers: list[keras.layers.Layer] = [keras.Input(shape=tuple(input_shape))]
+    if len(input_shape) == 2:
+        layers.append(keras.layers.Reshape((*input_shape, 1), name="add_channel"))
+    for depth, filters in enumerate(conv_filters, start=1):
+        filters = check_positive_int(f"conv_filters[{depth - 1}]", filters)
+        layers.append(keras.layers.Conv2D(filters, kernel_size, activation="relu", name=f"conv_{depth}"))
+        if pooling is not None:
+            layers.append(POOLING_LAYERS[pooling](2, name=f"pool_{depth}"))
+    layers.append(
+        keras.layers.GlobalAveragePooling2D(name="global_pool")
+        if global_pooling
+        else keras.layers.Flatten(name="flatten")
+    )
+    if dense_units is not None:
+        units = check_positive_int("dense_units", dense_units)
+        layers.append(keras.layers.Dense(units, activation="relu", name="dense"))
+    layers.append(keras.layers.Dense(num_classes, activation="softmax", name="output"))
+    return keras.Sequential(layers, name=name)
+
+
+def _check_cnn_fits(size: tuple[int, int], stages: int, kernel_size: int, pooled: bool) -> None:
+    """Raise a clear error when the image is too small for the stack of conv/pool stages."""
+    height, width = size
+    for stage in range(1, stages + 1):
+        try:
+            height = conv_output_size(height, kernel_size)
+            width = conv_output_size(width, kernel_size)
+        except ValueError:
+            raise ValueError(
+                f"input {size[0]}x{size[1]} is too small for {stages} conv stages with {kernel_size}x{kernel_size} "
+                f"kernels: stage {stage} gets a {height}x{width} map. Use fewer conv_filters or a larger image."
+            ) from None
+        if pooled:
+            height, width = height // 2, width // 2
+            if min(height, width) == 0:
+                raise ValueError(
+                    f"input {size[0]}x{size[1]} is too small for {stages} conv/pool stages: after stage {stage} "
+                    "nothing is left. Use fewer conv_filters, pooling=None, or a larger image."
+                )
+
+
+@dataclass
+class TrainingResult:
+    """What one training run produced: the history and the numbers the notebooks report."""
+
+    history: keras.callbacks.History
+    test_accuracy: float
+    test_loss: float
+    seconds_per_epoch: float
+
+    @property
+    def final_train_accuracy(self) -> float:
+        return float(self.history.history["accuracy"][-1])
+
+
+def train_and_evaluate(
+    model: keras.Model,
+    train: tuple[np.ndarray, np.ndarray],
+    test: tuple[np.ndarray, np.ndarray],
+    epochs: int = 5,
+    batch_size: int = 32,
+    learning_rate: float = 1e-3,
+    verbose: int = 0,
+) -> TrainingResult:
+    """Compile, train and test a classifier the same way for every model in a comparison.
+
+    Introduced in notebook 02. Prints one line per model (name, epochs, time, accuracy), so
+    that a cell training several models shows its progress. The clock measures ``fit``
+    only, divided by the number of epochs.
+    """
+    epochs = check_positive_int("epochs", epochs)
+    batch_size = check_positive_int("batch_size", batch_size)
+    (x_train, y_train), (x_test, y_test) = train, test
+    if len(x_train) != len(y_train) or len(x_test) != len(y_test):
+        raise ValueError(
+            f"images and labels differ in length: train {len(x_train)} vs {len(y_train)}, "
+            f"test {len(x_test)} vs {len(y_test)}"
+        )
+    compile_classifier(model, learning_rate)
+    start = time.perf_counter()
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose)
+    seconds_per_epoch = (time.perf_counter() - start) / epochs
+    test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
+    print(f"{model.name}: {epochs} epochs, {seconds_per_epoch:.2f} s/epoch, test accuracy {test_accuracy:.3f}")
+    return TrainingResult(history, float(test_accuracy), float(test_loss), seconds_per_epoch)

@@ -191,3 +191,77 @@ def plot_functions_with_derivatives(
         ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_curves(
+    x: Sequence[float] | np.ndarray,
+    curves: Mapping[str, Sequence[float] | np.ndarray],
+    xlabel: str,
+    ylabel: str,
+    title: str | None = None,
+    logy: bool = False,
+    ax: Axes | None = None,
+) -> Figure:
+    """Several named curves over the same x values, with markers: accuracy vs shift,
+    parameters vs image size, accuracy vs training-set size. Introduced in notebook 03.
+    """
+    x = np.asarray(x)
+    if x.ndim != 1 or len(x) == 0:
+        raise ValueError(f"x must be a non-empty 1D sequence, got shape {x.shape}")
+    if not curves:
+        raise ValueError("curves is empty: nothing to plot")
+    for name, values in curves.items():
+        if len(values) != len(x):
+            raise ValueError(f"curve {name!r} has {len(values)} values but x has {len(x)}")
+    if ax is None:
+        fig, ax = plt.subplots()
+    else:
+        fig = ax.figure
+    for name, values in curves.items():
+        ax.plot(x, values, marker="o", label=name)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return fig
+
+
+def plot_pixel_neighbours(image: np.ndarray, row: int, col: int) -> Figure:
+    """A pixel and its 4 neighbours, marked on the 2D image and on its flattened vector.
+
+    Introduced in notebook 02: neighbours above and below, adjacent in 2D, land a whole
+    image row apart (28 positions for MNIST) in the vector a dense layer sees.
+    """
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(f"image must be 2D (height, width), got shape {image.shape}")
+    height, width = image.shape
+    if not (1 <= row < height - 1 and 1 <= col < width - 1):
+        raise ValueError(f"pixel ({row}, {col}) needs 4 neighbours: choose 1..{height - 2} and 1..{width - 2}")
+    marks = {
+        "pixel": (row, col),
+        "left": (row, col - 1),
+        "right": (row, col + 1),
+        "above": (row - 1, col),
+        "below": (row + 1, col),
+    }
+    colors = dict(zip(marks, ["tab:red", "tab:orange", "tab:green", "tab:blue", "tab:purple"], strict=True))
+    fig, (ax_image, ax_flat) = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [1, 3.2]})
+    ax_image.imshow(image, cmap="gray")
+    ax_image.grid(False)
+    flat = image.ravel()
+    ax_flat.plot(flat, color="0.6", linewidth=0.8)
+    for name, (r, c) in marks.items():
+        index = r * width + c
+        ax_image.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=colors[name], linewidth=2))
+        ax_flat.axvline(index, color=colors[name], linewidth=1.5, label=f"{name} ({r},{c}) -> {index}")
+    ax_image.set_title(f"2D: pixel ({row},{col}) and its 4 neighbours")
+    ax_flat.set_title(f"flattened to {flat.size} values: where the same 5 pixels land")
+    ax_flat.set_xlabel("position in the flattened vector")
+    ax_flat.set_ylabel("pixel value")
+    ax_flat.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig

@@ -83,3 +83,38 @@ def test_functions_with_derivatives():
         plots.plot_functions_with_derivatives({"square": lambda z: (z, z)}, np.zeros((2, 2)))
     with pytest.raises(ValueError, match="functions is empty"):
         plots.plot_functions_with_derivatives({}, z)
+
+
+def test_plot_curves_draws_each_curve_and_log_scale():
+    fig = plots.plot_curves(
+        [0, 2, 4], {"mlp": [0.9, 0.5, 0.2], "cnn": [0.95, 0.9, 0.7]}, "shift", "accuracy", logy=True
+    )
+    (ax,) = fig.axes
+    assert [line.get_label() for line in ax.lines] == ["mlp", "cnn"]
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "shift"
+
+
+@pytest.mark.parametrize(
+    ("x", "curves", "message"),
+    [
+        ([], {"a": []}, "x must be a non-empty 1D sequence"),
+        ([1, 2], {}, "curves is empty"),
+        ([1, 2], {"a": [1, 2, 3]}, "curve 'a' has 3 values but x has 2"),
+    ],
+)
+def test_plot_curves_rejects_bad_input(x, curves, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_curves(x, curves, "x", "y")
+
+
+def test_pixel_neighbours_marks_five_positions_in_both_views():
+    image = np.arange(28 * 28, dtype=float).reshape(28, 28)
+    fig = plots.plot_pixel_neighbours(image, 10, 10)
+    ax_image, ax_flat = fig.axes
+    assert len(ax_image.patches) == 5
+    positions = sorted(int(line.get_xdata()[0]) for line in ax_flat.lines[1:])
+    assert positions == [262, 289, 290, 291, 318]
+    with pytest.raises(ValueError, match="needs 4 neighbours"):
+        plots.plot_pixel_neighbours(image, 0, 5)
+    with pytest.raises(ValueError, match="image must be 2D"):
+        plots.plot_pixel_neighbours(image[None], 5, 5)

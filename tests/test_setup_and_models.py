@@ -106,3 +106,66 @@ def test_layer_table_needs_a_built_model():
     unbuilt = keras.Sequential([keras.layers.Dense(3)], name="unbuilt")
     with pytest.raises(ValueError, match="model 'unbuilt' is not built yet"):
         layer_table(unbuilt)
+
+
+def test_lecture_cnn_layers_and_parameters():
+    from course_utils.models import build_cnn
+
+    model = build_cnn()
+    shapes = {layer.name: layer.output.shape for layer in model.layers}
+    assert shapes["conv_1"] == (None, 26, 26, 32) and shapes["pool_2"] == (None, 5, 5, 64)
+    assert shapes["flatten"] == (None, 1_600)
+    assert model.count_params() == 320 + 18_496 + 204_928 + 1_290 == 225_034
+
+
+def test_cnn_variants_from_arguments():
+    from course_utils.models import build_cnn
+
+    from_2d = build_cnn(input_shape=(28, 28))
+    assert from_2d.layers[0].name == "add_channel" and from_2d.count_params() == 225_034
+    global_pooled = build_cnn(global_pooling=True)
+    assert global_pooled.get_layer("global_pool").output.shape == (None, 64)
+    assert global_pooled.count_params() == 320 + 18_496 + (64 * 128 + 128) + 1_290
+    no_pool = build_cnn(pooling=None, dense_units=None)
+    assert no_pool.get_layer("flatten").output.shape == (None, 24 * 24 * 64)
+    average = build_cnn(pooling="average")
+    assert isinstance(average.get_layer("pool_1"), keras.layers.AveragePooling2D)
+    rgb = build_cnn(input_shape=(32, 32, 3), conv_filters=(8,), num_classes=4)
+    assert rgb.output_shape == (None, 4)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"input_shape": (8, 8, 1), "conv_filters": (4, 4, 4)}, "input 8x8 is too small for 3 conv/pool stages"),
+        ({"input_shape": (4, 4), "kernel_size": 5}, "input 4x4 is too small for 2 conv stages with 5x5 kernels"),
+        ({"input_shape": (28,)}, "input_shape must be"),
+        ({"pooling": "min"}, "pooling must be one of"),
+        ({"conv_filters": ()}, "at least one convolutional layer"),
+        ({"conv_filters": (32, 0)}, r"conv_filters\[1\] must be a positive integer"),
+        ({"dense_units": -1}, "dense_units must be a positive integer"),
+    ],
+)
+def test_build_cnn_rejects_bad_arguments_before_keras_does(kwargs, message):
+    from course_utils.models import build_cnn
+
+    with pytest.raises(ValueError, match=message):
+        build_cnn(**kwargs)
+
+
+def test_train_and_evaluate_reports_progress_and_numbers(capsys):
+    from course_utils.models import train_and_evaluate
+
+    rng = np.random.default_rng(0)
+    x = rng.random((80, 4, 4)).astype("float32")
+    y = (x[:, :2].mean(axis=(1, 2)) > x[:, 2:].mean(axis=(1, 2))).astype("int64")
+    keras.utils.set_random_seed(0)
+    result = train_and_evaluate(build_mlp((4, 4), (16,), 2, name="tiny"), (x, y), (x, y), epochs=30, batch_size=16)
+    assert capsys.readouterr().out.startswith("tiny: 30 epochs, ")
+    assert result.test_accuracy > 0.75 and result.seconds_per_epoch > 0
+    assert len(result.history.history["loss"]) == 30
+    assert 0 <= result.final_train_accuracy <= 1
+    with pytest.raises(ValueError, match="images and labels differ in length: train 80 vs 79"):
+        train_and_evaluate(build_mlp((4, 4)), (x, y[:79]), (x, y))
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        train_and_evaluate(build_mlp((4, 4)), (x, y), (x, y), epochs=0)
