@@ -161,8 +161,10 @@ def _check_cnn_fits(size: tuple[int, int], stages: int, kernel_size: int, pooled
 
 @dataclass
 class TrainingResult:
-    """What one training run produced: the history and the numbers the notebooks report."""
+    """What one training run produced: the trained model, its history and the numbers the
+    notebooks report."""
 
+    model: keras.Model
     history: keras.callbacks.History
     test_accuracy: float
     test_loss: float
@@ -202,4 +204,4 @@ def train_and_evaluate(
     seconds_per_epoch = (time.perf_counter() - start) / epochs
     test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"{model.name}: {epochs} epochs, {seconds_per_epoch:.2f} s/epoch, test accuracy {test_accuracy:.3f}")
-    return TrainingResult(history, float(test_accuracy), float(test_loss), seconds_per_epoch)
+    return TrainingResult(model, history, float(test_accuracy), float(test_loss), seconds_per_epoch)

@@ -63,7 +63,7 @@ def plot_image_grid(
 
     ncols = min(ncols, count)
     nrows = -(-count // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.5 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.6 * nrows), squeeze=False)
     for index, ax in enumerate(axes.flat):
         ax.axis("off")
         if index >= count:
@@ -232,8 +232,10 @@ def plot_curves(
 def plot_pixel_neighbours(image: np.ndarray, row: int, col: int) -> Figure:
     """A pixel and its 4 neighbours, marked on the 2D image and on its flattened vector.
 
-    Introduced in notebook 02: neighbours above and below, adjacent in 2D, land a whole
-    image row apart (28 positions for MNIST) in the vector a dense layer sees.
+    Introduced in notebook 02. The right panel shows the stretch of the flattened vector
+    that holds image rows ``row - 2`` to ``row + 2``, with the row boundaries dashed:
+    neighbours left and right stay adjacent, neighbours above and below land a whole image
+    row (``width`` positions) away.
     """
     image = np.asarray(image)
     if image.ndim != 2:
@@ -253,15 +255,22 @@ def plot_pixel_neighbours(image: np.ndarray, row: int, col: int) -> Figure:
     ax_image.imshow(image, cmap="gray")
     ax_image.grid(False)
     flat = image.ravel()
-    ax_flat.plot(flat, color="0.6", linewidth=0.8)
+    first_row, last_row = max(row - 2, 0), min(row + 3, height)
+    window = np.arange(first_row * width, last_row * width)
+    ax_flat.bar(window, flat[window], width=1.0, color="0.75")
+    for boundary in range(first_row, last_row + 1):
+        ax_flat.axvline(boundary * width - 0.5, color="0.4", linestyle="--", linewidth=0.8)
     for name, (r, c) in marks.items():
         index = r * width + c
         ax_image.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=colors[name], linewidth=2))
-        ax_flat.axvline(index, color=colors[name], linewidth=1.5, label=f"{name} ({r},{c}) -> {index}")
-    ax_image.set_title(f"2D: pixel ({row},{col}) and its 4 neighbours")
-    ax_flat.set_title(f"flattened to {flat.size} values: where the same 5 pixels land")
+        ax_flat.bar([index], [max(flat[index], 0.05 * flat.max())], width=1.0, color=colors[name])
+        ax_flat.plot([index], [1.08 * flat.max()], marker="v", color=colors[name], label=f"{name} ({r},{c}) -> {index}")
+    ax_image.set_title(f"pixel ({row},{col}) and 4 neighbours")
+    ax_flat.set_title(
+        f"flattened: positions {window[0]}-{window[-1]} of {flat.size} (dashed lines: image row boundaries)"
+    )
     ax_flat.set_xlabel("position in the flattened vector")
     ax_flat.set_ylabel("pixel value")
-    ax_flat.legend(fontsize=8, loc="upper right")
+    ax_flat.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     return fig

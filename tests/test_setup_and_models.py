@@ -162,6 +162,7 @@ def test_train_and_evaluate_reports_progress_and_numbers(capsys):
     keras.utils.set_random_seed(0)
     result = train_and_evaluate(build_mlp((4, 4), (16,), 2, name="tiny"), (x, y), (x, y), epochs=30, batch_size=16)
     assert capsys.readouterr().out.startswith("tiny: 30 epochs, ")
+    assert result.model.name == "tiny" and result.model.optimizer.iterations.numpy() == 30 * 5
     assert result.test_accuracy > 0.75 and result.seconds_per_epoch > 0
     assert len(result.history.history["loss"]) == 30
     assert 0 <= result.final_train_accuracy <= 1

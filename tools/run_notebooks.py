@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from nbclient.exceptions import CellExecutionError
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 DEFAULT_MAX_SECONDS = 60.0
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass
@@ -51,7 +53,7 @@ def execute_notebook(path: Path, write: bool, cell_timeout: int) -> RunResult:
     try:
         client.execute()
     except CellExecutionError as failure:
-        error = str(failure).strip().splitlines()[-1]
+        error = ANSI_ESCAPE.sub("", str(failure)).strip().splitlines()[-1]
     seconds = time.perf_counter() - start
     if write and error is None:
         nbformat.write(notebook, path)
