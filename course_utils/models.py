@@ -159,6 +159,32 @@ def _check_cnn_fits(size: tuple[int, int], stages: int, kernel_size: int, pooled
                 )
 
 
+def with_random_translation(model: keras.Model, max_fraction: float = 0.2, seed: int = 0) -> keras.Sequential:
+    """Wrap ``model`` so that every training batch is shifted at random (data augmentation).
+
+    Introduced in notebook 04. Each image moves by up to ``max_fraction`` of its height and
+    width, filling with zeros. ``RandomTranslation`` is only active during ``fit``; at test
+    time the wrapper passes images through unchanged, so accuracies stay comparable.
+    """
+    if not 0 < max_fraction < 1:
+        raise ValueError(f"max_fraction must lie strictly between 0 and 1, got {max_fraction!r}")
+    input_shape = tuple(model.input_shape[1:])
+    if len(input_shape) not in (2, 3):
+        raise ValueError(f"model must take images (height, width[, channels]), its input shape is {input_shape}")
+    with_channel = input_shape if len(input_shape) == 3 else (*input_shape, 1)
+    translate = keras.layers.RandomTranslation(max_fraction, max_fraction, fill_mode="constant", seed=seed)
+    return keras.Sequential(
+        [
+            keras.Input(shape=input_shape),
+            keras.layers.Reshape(with_channel, name="as_image"),
+            translate,
+            keras.layers.Reshape(input_shape, name="as_input"),
+            model,
+        ],
+        name=f"{model.name}_augmented",
+    )
+
+
 @dataclass
 class TrainingResult:
     """What one training run produced: the trained model, its history and the numbers the

@@ -170,3 +170,35 @@ def test_train_and_evaluate_reports_progress_and_numbers(capsys):
         train_and_evaluate(build_mlp((4, 4)), (x, y[:79]), (x, y))
     with pytest.raises(ValueError, match="epochs must be a positive integer"):
         train_and_evaluate(build_mlp((4, 4)), (x, y), (x, y), epochs=0)
+
+
+def test_random_translation_wrapper_shifts_only_in_training():
+    from course_utils.models import with_random_translation
+
+    base = build_mlp(name="base")
+    augmented = with_random_translation(base, max_fraction=0.25)
+    assert augmented.name == "base_augmented" and augmented.count_params() == base.count_params()
+    images = np.zeros((4, 28, 28), "float32")
+    images[:, 10:18, 10:18] = 1.0
+    translate = augmented.get_layer(index=1)
+    as_image = images[..., None]
+    np.testing.assert_array_equal(translate(as_image, training=False).numpy(), as_image)
+    moved = translate(as_image, training=True).numpy()
+    assert not np.allclose(moved, as_image)
+    np.testing.assert_allclose(augmented(images, training=False).numpy(), base(images).numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("fraction", [0, 1, -0.1, 1.5])
+def test_random_translation_wrapper_rejects_bad_fractions(fraction):
+    from course_utils.models import with_random_translation
+
+    with pytest.raises(ValueError, match="max_fraction must lie strictly between 0 and 1"):
+        with_random_translation(build_mlp(), max_fraction=fraction)
+
+
+def test_random_translation_wrapper_rejects_non_image_models():
+    from course_utils.models import with_random_translation
+
+    vector_model = build_mlp(input_shape=(784,))
+    with pytest.raises(ValueError, match=r"its input shape is \(784,\)"):
+        with_random_translation(vector_model)
