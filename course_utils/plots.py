@@ -41,11 +41,13 @@ def plot_image_grid(
     ncols: int = 8,
     class_names: Sequence[str] | None = None,
     title: str | None = None,
+    cmap: str = "gray",
 ) -> Figure:
     """Show images in a grid, titled with their labels and, if given, the predictions.
 
     With predictions, each title reads "pred (true)" and wrong predictions are drawn in
-    red with a red frame, so mistakes stand out at a glance.
+    red with a red frame, so mistakes stand out at a glance. Also used for feature maps and
+    learned filters (notebook 07), where a diverging ``cmap`` such as "RdBu_r" shows signs.
     """
     images = _as_image_batch(images)
     count = len(images)
@@ -68,7 +70,7 @@ def plot_image_grid(
         ax.axis("off")
         if index >= count:
             continue
-        ax.imshow(images[index], cmap="gray" if images.ndim == 3 else None)
+        ax.imshow(images[index], cmap=cmap if images.ndim == 3 else None)
         if labels is None:
             continue
         if predictions is None:

@@ -20,8 +20,11 @@ def test_image_grid_marks_mistakes_in_red(digits):
 
 
 def test_image_grid_accepts_channel_axis_and_labels_only(digits):
-    fig = plots.plot_image_grid(digits[..., None], labels=np.arange(6), class_names=list("abcdef"), title="t")
+    fig = plots.plot_image_grid(
+        digits[..., None], labels=np.arange(6), class_names=list("abcdef"), title="t", cmap="RdBu_r"
+    )
     assert [ax.get_title() for ax in fig.axes] == list("abcdef")
+    assert fig.axes[0].images[0].get_cmap().name == "RdBu_r"
     assert fig._suptitle.get_text() == "t"
 
 
