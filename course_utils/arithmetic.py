@@ -1,4 +1,4 @@
-"""Layer arithmetic: parameter counts, output sizes and memory, from the formulas.
+"""Layer arithmetic: parameter counts, output sizes, compute and memory, from the formulas.
 
 Introduced in notebook 01 (dense layers); notebooks 03, 05-07 and 09 use the rest. Each
 function checks its arguments, because a silently wrong count would teach a wrong fact;
@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from typing import NamedTuple
 
 BYTES_PER_FLOAT32 = 4
 
@@ -100,6 +101,66 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
             "use a smaller kernel or more padding"
         )
     return (size - kernel_size + 2 * pad) // stride + 1
+
+
+def conv2d_multiply_adds(
+    input_size: int, kernel_size: int, in_channels: int, filters: int, stride: int = 1, padding: int | str = "valid"
+) -> int:
+    """Multiply-adds of one 2D convolution on one square image, biases not counted.
+
+    Every output value (``output_side**2 * filters`` of them) takes one multiply-add per
+    kernel weight (``kernel_size**2 * in_channels``). Parameters measure memory; this
+    measures compute, which is what training time follows. Because a convolution reuses its
+    few weights at every position, it can cost more compute than a dense layer with many
+    more parameters. Introduced in notebook 03; a dense layer's count is simply its number
+    of weights, ``dense_params(inputs, units, bias=False)``.
+
+    >>> conv2d_multiply_adds(28, 3, 1, 32)  # 26 x 26 positions x 32 filters x 9 weights
+    194688
+    """
+    in_channels = check_positive_int("in_channels", in_channels)
+    filters = check_positive_int("filters", filters)
+    output_side = conv_output_size(input_size, kernel_size, stride, padding)
+    return output_side * output_side * filters * kernel_size * kernel_size * in_channels
+
+
+class DenseVsConv(NamedTuple):
+    """Parameter counts of two candidate first layers for the same image."""
+
+    dense: int
+    conv: int
+
+    @property
+    def ratio(self) -> float:
+        """How many times more parameters the dense layer has than the convolution."""
+        return self.dense / self.conv
+
+
+def dense_vs_conv_params(
+    image_side: int, channels: int = 1, units: int = 128, filters: int = 32, kernel_size: int = 3
+) -> DenseVsConv:
+    """Parameters of a first ``Dense(units)`` and a first ``Conv2D(filters, kernel_size)``
+    on the same ``image_side x image_side x channels`` image.
+
+    Introduced in notebook 03 to show why fully connected layers do not scale with image
+    size: the dense count grows with the number of pixels (the square of the side), while
+    the convolution's count does not depend on the image size at all.
+
+    >>> dense_vs_conv_params(28)
+    DenseVsConv(dense=100480, conv=320)
+    >>> dense_vs_conv_params(64, units=512).ratio  # the lecture's 64x64 example
+    6555.2
+    """
+    image_side = check_positive_int("image_side", image_side)
+    channels = check_positive_int("channels", channels)
+    kernel_size = check_positive_int("kernel_size", kernel_size)
+    if kernel_size > image_side:
+        raise ValueError(
+            f"kernel_size {kernel_size} is larger than the image side {image_side}: the filter fits nowhere; "
+            "use a smaller kernel or a larger image"
+        )
+    inputs = image_side * image_side * channels
+    return DenseVsConv(dense_params(inputs, units), conv2d_params(kernel_size, channels, filters))
 
 
 def flatten_size(shape: Sequence[int]) -> int:

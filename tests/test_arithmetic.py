@@ -2,9 +2,11 @@ import keras
 import pytest
 
 from course_utils.arithmetic import (
+    conv2d_multiply_adds,
     conv2d_params,
     conv_output_size,
     dense_params,
+    dense_vs_conv_params,
     flatten_size,
     mlp_params,
     params_memory_mb,
@@ -60,6 +62,40 @@ def test_flatten_size_and_memory():
     assert params_memory_mb(2**20, bytes_per_param=1) == 1.0
 
 
+@pytest.mark.parametrize(("side", "channels"), [(3, 1), (28, 1), (50, 3), (64, 3)])
+def test_dense_vs_conv_params_agrees_with_keras(side, channels):
+    dense = keras.layers.Dense(128)
+    dense.build((None, side * side * channels))
+    conv = keras.layers.Conv2D(32, 3)
+    conv.build((None, side, side, channels))
+    counts = dense_vs_conv_params(side, channels)
+    assert (counts.dense, counts.conv) == (dense.count_params(), conv.count_params())
+    assert counts.ratio == dense.count_params() / conv.count_params()
+
+
+def test_dense_vs_conv_params_conv_count_ignores_image_side():
+    assert {dense_vs_conv_params(side, 3).conv for side in (28, 256, 1024)} == {896}
+    assert dense_vs_conv_params(1024, 3).dense == 1024 * 1024 * 3 * 128 + 128
+    assert dense_vs_conv_params(64, 1, units=512, filters=32) == (2_097_664, 320)
+    assert dense_vs_conv_params(100, 1, units=500, filters=5, kernel_size=3) == (5_000_500, 50)
+
+
+@pytest.mark.parametrize(
+    ("size", "kernel", "channels", "filters", "stride", "padding"),
+    [(28, 3, 1, 32, 1, "valid"), (13, 3, 32, 64, 1, "valid"), (28, 5, 3, 8, 2, "same"), (227, 11, 3, 96, 4, "valid")],
+)
+def test_conv2d_multiply_adds_counts_every_output_value(size, kernel, channels, filters, stride, padding):
+    layer = keras.layers.Conv2D(filters, kernel, strides=stride, padding=padding)
+    _, height, width, out_channels = layer.compute_output_shape((None, size, size, channels))
+    expected = height * width * out_channels * kernel * kernel * channels
+    assert conv2d_multiply_adds(size, kernel, channels, filters, stride, padding) == expected
+
+
+def test_conv2d_multiply_adds_known_values():
+    assert conv2d_multiply_adds(227, 11, 3, 96, stride=4) == 105_415_200  # AlexNet's first layer, ~105 M
+    assert conv2d_multiply_adds(224, 3, 3, 64, padding="same") == 86_704_128  # VGG-16's first layer, ~87 M
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -79,6 +115,16 @@ def test_flatten_size_and_memory():
         (lambda: flatten_size(()), "at least one dimension"),
         (lambda: flatten_size((28, 0)), r"shape\[1\] must be a positive integer"),
         (lambda: params_memory_mb(-1), "count must be a non-negative integer"),
+        (lambda: dense_vs_conv_params(0), "image_side must be a positive integer, got 0"),
+        (lambda: dense_vs_conv_params(28.0), "image_side must be a positive integer"),
+        (lambda: dense_vs_conv_params(28, channels=0), "channels must be a positive integer"),
+        (lambda: dense_vs_conv_params(28, units=0), "units must be a positive integer"),
+        (lambda: dense_vs_conv_params(28, filters=-32), "filters must be a positive integer"),
+        (lambda: dense_vs_conv_params(2, kernel_size=3), "kernel_size 3 is larger than the image side 2"),
+        (lambda: conv2d_multiply_adds(4, 5, 1, 8), "kernel_size 5 is larger than the input 4"),
+        (lambda: conv2d_multiply_adds(28, 3, 0, 8), "in_channels must be a positive integer"),
+        (lambda: conv2d_multiply_adds(28, 3, 1, True), "filters must be a positive integer"),
+        (lambda: conv2d_multiply_adds(28, 3, 1, 8, stride=0), "stride must be a positive integer"),
     ],
 )
 def test_bad_arguments_raise_clear_errors(call, message):
