@@ -163,6 +163,31 @@ def dense_vs_conv_params(
     return DenseVsConv(dense_params(inputs, units), conv2d_params(kernel_size, channels, filters))
 
 
+def receptive_fields(layers: Sequence[tuple[int, int]]) -> list[int]:
+    """Receptive-field side of each layer in a stack of (kernel, stride) convolutions/pools.
+
+    Introduced in notebook 07. A unit of the first layer sees ``kernel`` pixels; each later
+    layer adds ``(kernel - 1) * jump`` pixels, where ``jump`` is the product of all earlier
+    strides (how many input pixels one step in that layer's input map spans). Padding
+    shifts where a field lies, not its size.
+
+    >>> receptive_fields([(3, 1), (2, 2), (3, 1), (2, 2)])  # the lecture CNN
+    [3, 4, 8, 10]
+    """
+    if len(layers) == 0:
+        raise ValueError("layers must list at least one (kernel, stride) pair")
+    fields, field, jump = [], 1, 1
+    for index, layer in enumerate(layers):
+        if len(layer) != 2:
+            raise ValueError(f"layers[{index}] must be a (kernel, stride) pair, got {layer!r}")
+        kernel = check_positive_int(f"layers[{index}] kernel", layer[0])
+        stride = check_positive_int(f"layers[{index}] stride", layer[1])
+        field += (kernel - 1) * jump
+        jump *= stride
+        fields.append(field)
+    return fields
+
+
 def flatten_size(shape: Sequence[int]) -> int:
     """Number of values a ``Flatten`` layer produces from one example of ``shape``.
 

@@ -130,3 +130,29 @@ def test_conv2d_multiply_adds_known_values():
 def test_bad_arguments_raise_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_receptive_fields_of_known_networks():
+    from course_utils.arithmetic import receptive_fields
+
+    assert receptive_fields([(3, 1), (2, 2), (3, 1), (2, 2)]) == [3, 4, 8, 10]
+    assert receptive_fields([(3, 1), (3, 1)]) == [3, 5]  # two 3x3 convolutions see as far as one 5x5
+    vgg_block1_to_3 = [(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (3, 1), (2, 2)]
+    assert receptive_fields(vgg_block1_to_3)[-1] == 44
+    assert receptive_fields([(11, 4), (3, 2)]) == [11, 19]  # AlexNet's conv1 and pool1
+
+
+@pytest.mark.parametrize(
+    ("layers", "message"),
+    [
+        ([], "at least one"),
+        ([(3, 1, 1)], r"layers\[0\] must be a \(kernel, stride\) pair"),
+        ([(3, 1), (0, 1)], r"layers\[1\] kernel must be a positive integer"),
+        ([(3, 0)], r"layers\[0\] stride must be a positive integer"),
+    ],
+)
+def test_receptive_fields_reject_bad_layers(layers, message):
+    from course_utils.arithmetic import receptive_fields
+
+    with pytest.raises(ValueError, match=message):
+        receptive_fields(layers)
