@@ -95,6 +95,10 @@ def build_cnn(
     global_pooling: bool = False,
     dense_units: int | None = 128,
     num_classes: int = 10,
+    l2: float = 0.0,
+    dropout: float = 0.0,
+    batch_norm: bool = False,
+    batch_norm_momentum: float = 0.99,
     name: str = "cnn",
 ) -> keras.Sequential:
     """The lecture's CNN: [Conv2D(3x3, ReLU) -> MaxPool(2)] per entry of ``conv_filters``,
@@ -105,6 +109,14 @@ def build_cnn(
     (one number per feature map, which forgets *where* a feature was found);
     ``dense_units=None`` drops the hidden dense layer. A 2D ``input_shape`` such as
     (28, 28) adds a Reshape layer, so the CNN takes the same arrays as the MLP.
+
+    Regularization (notebook 08): ``l2`` adds ``l2 * sum(w**2)`` for every conv and dense
+    kernel to the loss; ``dropout`` adds a Dropout layer of that rate before the output
+    layer (after the dense layers, where the lecture recommends it); ``batch_norm`` puts a
+    BatchNormalization layer between each convolution and its ReLU, whose moving averages
+    of the batch statistics decay by ``batch_norm_momentum`` per step (Keras's default
+    0.99 needs several hundred steps to forget its initial values; notebook 08 shows the
+    effect on a small training set).
     """
     if len(input_shape) not in (2, 3):
         raise ValueError(f"input_shape must be (height, width) or (height, width, channels), got {tuple(input_shape)}")
@@ -116,6 +128,13 @@ def build_cnn(
         raise ValueError("conv_filters must name at least one convolutional layer")
     kernel_size = check_positive_int("kernel_size", kernel_size)
     num_classes = check_positive_int("num_classes", num_classes)
+    if not l2 >= 0:
+        raise ValueError(f"l2 must be a non-negative penalty factor, got {l2!r}")
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a rate in [0, 1), got {dropout!r}")
+    if not 0 <= batch_norm_momentum < 1:
+        raise ValueError(f"batch_norm_momentum must lie in [0, 1), got {batch_norm_momentum!r}")
+    regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
     _check_cnn_fits(tuple(input_shape[:2]), len(conv_filters), kernel_size, pooling is not None)
 
     layers: list[keras.layers.Layer] = [keras.Input(shape=tuple(input_shape))]
@@ -123,7 +142,18 @@ def build_cnn(
         layers.append(keras.layers.Reshape((*input_shape, 1), name="add_channel"))
     for depth, filters in enumerate(conv_filters, start=1):
         filters = check_positive_int(f"conv_filters[{depth - 1}]", filters)
-        layers.append(keras.layers.Conv2D(filters, kernel_size, activation="relu", name=f"conv_{depth}"))
+        if batch_norm:
+            layers.append(
+                keras.layers.Conv2D(filters, kernel_size, kernel_regularizer=regularizer, name=f"conv_{depth}")
+            )
+            layers.append(keras.layers.BatchNormalization(momentum=batch_norm_momentum, name=f"batch_norm_{depth}"))
+            layers.append(keras.layers.Activation("relu", name=f"relu_{depth}"))
+        else:
+            layers.append(
+                keras.layers.Conv2D(
+                    filters, kernel_size, activation="relu", kernel_regularizer=regularizer, name=f"conv_{depth}"
+                )
+            )
         if pooling is not None:
             layers.append(POOLING_LAYERS[pooling](2, name=f"pool_{depth}"))
     layers.append(
@@ -133,8 +163,10 @@ def build_cnn(
     )
     if dense_units is not None:
         units = check_positive_int("dense_units", dense_units)
-        layers.append(keras.layers.Dense(units, activation="relu", name="dense"))
-    layers.append(keras.layers.Dense(num_classes, activation="softmax", name="output"))
+        layers.append(keras.layers.Dense(units, activation="relu", kernel_regularizer=regularizer, name="dense"))
+    if dropout > 0:
+        layers.append(keras.layers.Dropout(dropout, name="dropout"))
+    layers.append(keras.layers.Dense(num_classes, activation="softmax", kernel_regularizer=regularizer, name="output"))
     return keras.Sequential(layers, name=name)
 
 

@@ -202,3 +202,37 @@ def test_random_translation_wrapper_rejects_non_image_models():
     vector_model = build_mlp(input_shape=(784,))
     with pytest.raises(ValueError, match=r"its input shape is \(784,\)"):
         with_random_translation(vector_model)
+
+
+def test_cnn_regularization_options():
+    from course_utils.models import build_cnn
+
+    plain = build_cnn()
+    assert plain.losses == [] and not any(isinstance(layer, keras.layers.Dropout) for layer in plain.layers)
+    penalized = build_cnn(l2=1e-3)
+    kernels = [layer.kernel.numpy() for layer in penalized.layers if hasattr(layer, "kernel")]
+    assert len(penalized.losses) == 4
+    assert float(sum(penalized.losses)) == pytest.approx(1e-3 * sum(float(np.sum(k**2)) for k in kernels), rel=1e-5)
+    dropped = build_cnn(dropout=0.5)
+    assert dropped.layers[-2].name == "dropout" and dropped.layers[-2].rate == 0.5
+    normalized = build_cnn(batch_norm=True, batch_norm_momentum=0.9)
+    names = [layer.name for layer in normalized.layers]
+    assert names[:4] == ["conv_1", "batch_norm_1", "relu_1", "pool_1"]
+    assert normalized.get_layer("batch_norm_2").momentum == 0.9
+    assert normalized.get_layer("conv_1").activation is keras.activations.linear
+    assert normalized.count_params() == 225_034 + 4 * (32 + 64)  # gamma, beta, moving mean and variance
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"l2": -0.1}, "l2 must be a non-negative penalty factor"),
+        ({"dropout": 1.0}, r"dropout must be a rate in \[0, 1\)"),
+        ({"batch_norm": True, "batch_norm_momentum": 1.5}, r"batch_norm_momentum must lie in \[0, 1\)"),
+    ],
+)
+def test_cnn_regularization_options_are_validated(kwargs, message):
+    from course_utils.models import build_cnn
+
+    with pytest.raises(ValueError, match=message):
+        build_cnn(**kwargs)
