@@ -63,8 +63,9 @@ def test_outputs_are_clean_and_complete(notebook):
             assert output.get("name") != "stderr", f"stderr stored in cell:\n{cell.source}\n{text}"
 
 
-def test_kernelspec_is_python3(notebook):
+def test_kernelspec_is_python3_and_metadata_is_clean(notebook):
     assert notebook.metadata.kernelspec.name == "python3"
+    assert "widgets" not in notebook.metadata, "widget state changes on every run; run tools/run_notebooks.py"
 
 
 def test_sanitizer_pairs_are_complete():

@@ -1,3 +1,5 @@
+import sys
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -122,3 +124,146 @@ def test_pixel_neighbours_marks_five_positions_in_both_views():
         plots.plot_pixel_neighbours(image, 0, 5)
     with pytest.raises(ValueError, match="image must be 2D"):
         plots.plot_pixel_neighbours(image[None], 5, 5)
+
+
+SEED_IMAGE = np.array(
+    [
+        [1, 0, 0, 0, 0, 1],
+        [0, 1, 0, 0, 1, 0],
+        [0, 0, 1, 1, 0, 0],
+        [1, 0, 0, 0, 1, 0],
+        [0, 1, 0, 0, 1, 0],
+        [0, 0, 1, 0, 1, 0],
+    ]
+)
+
+
+def test_plot_arrays_annotates_small_arrays_and_centres_signed_ones():
+    kernel = np.array([[1, -1], [0, 2.5]])
+    photo = np.random.default_rng(0).random((30, 40))
+    fig = plots.plot_arrays([kernel, photo, np.zeros((5, 5, 3))], titles=["k", "photo", "rgb"], ncols=2)
+    kernel_ax, photo_ax, rgb_ax, spare_ax = fig.axes
+    assert [text.get_text() for text in kernel_ax.texts] == ["1", "-1", "0", "2.5"]
+    assert kernel_ax.images[0].get_cmap().name == "RdBu_r" and kernel_ax.images[0].get_clim() == (-2.5, 2.5)
+    assert len(photo_ax.texts) == 0 and photo_ax.images[0].get_cmap().name == "gray"
+    assert photo_ax.images[0].get_clim() == (0.0, float(photo.max()))
+    assert rgb_ax.get_title() == "rgb" and len(spare_ax.images) == 0
+    edges = np.linspace(-1, 1, 200).reshape(10, 20)
+    edges[0, 0] = -50  # one extreme pixel does not set the colour scale of a large map
+    low, high = plots.plot_arrays([edges]).axes[0].images[0].get_clim()
+    assert low == -high and 0.97 < high < 1.0
+    forced = plots.plot_arrays([photo[:3, :3]], annotate=False, cmap="viridis")
+    assert len(forced.axes[0].texts) == 0 and forced.axes[0].images[0].get_cmap().name == "viridis"
+    same_scale = plots.plot_arrays([kernel, np.array([[3.0, 0.0], [3.0, 1.0]])], signed=True)
+    assert same_scale.axes[1].images[0].get_cmap().name == "RdBu_r"
+    assert same_scale.axes[1].images[0].get_clim() == (-3.0, 3.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"arrays": []}, "arrays is empty"),
+        ({"arrays": [np.zeros(3)]}, r"arrays\[0\] must be 2D"),
+        ({"arrays": [np.zeros((2, 2)), np.zeros((2, 2, 2))]}, r"arrays\[1\] must be 2D"),
+        ({"arrays": [np.zeros((2, 2))], "titles": ["a", "b"]}, "titles has 2 entries but there are 1 images"),
+        ({"arrays": [np.zeros((2, 2))], "ncols": 0}, "ncols must be at least 1"),
+    ],
+)
+def test_plot_arrays_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_arrays(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("stride", "padding", "windows", "uncovered", "title"),
+    [
+        (1, "valid", 4, 0, "stride 1, padding 'valid': 6x6 → 4x4"),
+        (2, "valid", 2, 11, "stride 2, padding 'valid': 6x6 → 2x2"),
+        (1, "same", 6, 0, "stride 1, padding 'same': 6x6 → 6x6"),
+        (2, "same", 3, 0, "stride 2, padding 'same': 6x6 → 3x3"),
+    ],
+)
+def test_sliding_windows_marks_first_row_windows_and_skipped_pixels(stride, padding, windows, uncovered, title):
+    fig, ax = plots.plt.subplots()
+    assert plots.plot_sliding_windows(SEED_IMAGE, 3, stride, padding, ax=ax) is fig
+    gids = [patch.get_gid() for patch in ax.patches]
+    assert gids.count("window") == windows and gids.count("uncovered") == uncovered
+    assert ax.get_title() == title
+    (centres,) = ax.lines
+    assert len(centres.get_xdata()) == windows**2  # one circle per output value (square outputs here)
+
+
+def test_sliding_windows_rejects_large_or_flat_images():
+    with pytest.raises(ValueError, match="small 2D array"):
+        plots.plot_sliding_windows(np.zeros((28, 28)), 3)
+    with pytest.raises(ValueError, match="small 2D array"):
+        plots.plot_sliding_windows(np.zeros(6), 3)
+    with pytest.raises(ValueError, match="kernel_size 7 is larger than the input 6"):
+        plots.plot_sliding_windows(SEED_IMAGE, 7)
+
+
+def test_plot_convolution_titles_give_the_shapes():
+    fig = plots.plot_convolution(np.ones((10, 12)), np.ones((3, 3)), stride=2, padding="same", kernel_name="box")
+    assert [ax.get_title() for ax in fig.axes] == ["input 10x12", "box 3x3", "output 5x6 (stride 2, 'same')"]
+
+
+def test_convolution_explorer_redraws_when_a_control_moves():
+    image = np.random.default_rng(1).random((20, 20))
+    explorer = plots.convolution_explorer(image, kernel="blur")
+    assert isinstance(explorer, plots.ConvolutionExplorer)
+    assert repr(explorer) == (
+        "Convolution explorer (kernel 'blur', stride 1, padding 'valid'): move its controls in a running notebook."
+    )
+    bundle = explorer._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(explorer) and "application/vnd.jupyter.widget-view+json" in bundle
+    first_picture = bytes(explorer.picture.value)
+    assert first_picture.startswith(b"\x89PNG")
+    explorer.stride.value = 3
+    explorer.padding.value = "same"
+    assert explorer.caption.value == "kernel 'blur', stride 3, padding 'same'"
+    assert bytes(explorer.picture.value) != first_picture
+    assert plots.plt.get_fignums() == [], "the explorer must not leave figures for the inline backend to show"
+
+
+def test_convolution_explorer_falls_back_to_a_static_figure_without_ipywidgets(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # makes `import ipywidgets` fail
+    fig = plots.convolution_explorer(np.ones((8, 8)), kernels={"box": np.ones((3, 3))}, kernel="box", stride=2)
+    assert isinstance(fig, Figure)
+    assert fig.axes[2].get_title() == "output 3x3 (stride 2, 'valid')"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kernels": {}}, "kernels is empty"),
+        ({"kernel": "emboss"}, "kernel must be one of"),
+        ({"stride": 0}, "stride must be a positive integer"),
+        ({"padding": 1}, "padding must be 'valid' or 'same' in the explorer"),
+    ],
+)
+def test_convolution_explorer_rejects_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plots.convolution_explorer(np.ones((8, 8)), **kwargs)
+
+
+def test_grouped_bars_one_bar_per_value_with_labels():
+    fig = plots.plot_grouped_bars({"a": [0.9, 0.95], "b": [0.91, 0.85]}, ["MLP", "CNN"], "accuracy", ylim=(0.8, 1))
+    (ax,) = fig.axes
+    assert len(ax.patches) == 4
+    heights = sorted(round(patch.get_height(), 2) for patch in ax.patches)
+    assert heights == [0.85, 0.9, 0.91, 0.95]
+    assert [text.get_text() for text in ax.texts] == ["0.900", "0.950", "0.910", "0.850"]
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["MLP", "CNN"]
+
+
+@pytest.mark.parametrize(
+    ("series", "groups", "message"),
+    [
+        ({}, ["x"], "series is empty"),
+        ({"a": [1]}, [], "groups is empty"),
+        ({"a": [1, 2]}, ["x"], "series 'a' has 2 values but there are 1 groups"),
+    ],
+)
+def test_grouped_bars_reject_bad_input(series, groups, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_grouped_bars(series, groups, "y")

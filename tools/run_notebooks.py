@@ -41,12 +41,14 @@ class RunResult:
 def execute_notebook(path: Path, write: bool, cell_timeout: int) -> RunResult:
     """Run one notebook in a fresh kernel from its own folder; store the outputs if ``write``."""
     notebook = nbformat.read(path, as_version=4)
+    notebook.metadata.pop("widgets", None)  # no widget state from an earlier interactive session
     client = NotebookClient(
         notebook,
         timeout=cell_timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
+        store_widget_state=False,  # widget ids are random: storing them would change the file on every run
     )
     start = time.perf_counter()
     error = None
