@@ -46,12 +46,15 @@ def plot_image_grid(
     class_names: Sequence[str] | None = None,
     title: str | None = None,
     cmap: str = "gray",
+    value_range: tuple[float, float] | None = None,
 ) -> Figure:
     """Show images in a grid, titled with their labels and, if given, the predictions.
 
     With predictions, each title reads "pred (true)" and wrong predictions are drawn in
     red with a red frame, so mistakes stand out at a glance. Also used for feature maps and
-    learned filters (notebook 07), where a diverging ``cmap`` such as "RdBu_r" shows signs.
+    learned filters (notebook 07), where a diverging ``cmap`` such as "RdBu_r" shows signs;
+    ``value_range=(low, high)`` gives every image the same colour scale (by default each
+    image is stretched to its own minimum and maximum).
     """
     images = _as_image_batch(images)
     count = len(images)
@@ -74,7 +77,8 @@ def plot_image_grid(
         ax.axis("off")
         if index >= count:
             continue
-        ax.imshow(images[index], cmap=cmap if images.ndim == 3 else None)
+        low, high = value_range if value_range is not None else (None, None)
+        ax.imshow(images[index], cmap=cmap if images.ndim == 3 else None, vmin=low, vmax=high)
         if labels is None:
             continue
         if predictions is None:

@@ -27,6 +27,8 @@ def test_image_grid_accepts_channel_axis_and_labels_only(digits):
     )
     assert [ax.get_title() for ax in fig.axes] == list("abcdef")
     assert fig.axes[0].images[0].get_cmap().name == "RdBu_r"
+    shared = plots.plot_image_grid(digits, value_range=(-1.0, 1.0))
+    assert all(ax.images[0].get_clim() == (-1.0, 1.0) for ax in shared.axes)
     assert fig._suptitle.get_text() == "t"
 
 
