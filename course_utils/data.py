@@ -16,9 +16,13 @@ import numpy as np
 
 VALID_SOURCES = ("auto", "subset", "full")
 ENVIRONMENT_VARIABLE = "COURSE_DATA"
+# The default source of each profile (see course_utils.setup.current_profile): the CPU/CI
+# profile stays on the shipped subset, the GPU/Colab profile takes full MNIST when it can.
+PROFILE_SOURCES = {"fast": "subset", "full": "auto"}
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-SUBSET_FILE = DATA_DIR / "mnist_5k.npz"
+DATA_DIR_VARIABLE = "COURSE_DATA_DIR"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+SUBSET_FILE_NAME = "mnist_5k.npz"
 SUBSET_SHA256 = "246e0c30eeea57c8d0037d3f38c8e00651ec204cc61b8022563e9aeeb9d756f4"
 SUBSET_TEST_PER_CLASS = 100
 SPLIT_SEED = 2024
@@ -26,13 +30,21 @@ SPLIT_SEED = 2024
 MnistSplits = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
+def _profile() -> str:
+    """The current profile; imported here at call time because ``course_utils.setup`` imports this module."""
+    from course_utils.setup import current_profile
+
+    return current_profile()
+
+
 def resolve_source(source: str | None = None) -> str:
-    """Return the data source to use: ``$COURSE_DATA`` if set, else ``source``, else "auto".
+    """Return the data source to use: ``$COURSE_DATA`` if set, else ``source``, else the profile's.
 
     The environment variable wins so that CI can pin "subset" and a student can switch
-    every notebook to "full" without editing them.
+    every notebook to "full" without editing them. Without either, the profile decides
+    (issue 6): "subset" under "fast" (CPU, CI), "auto" under "full" (GPU, Colab).
     """
-    chosen = os.environ.get(ENVIRONMENT_VARIABLE) or source or "auto"
+    chosen = os.environ.get(ENVIRONMENT_VARIABLE) or source or PROFILE_SOURCES[_profile()]
     chosen = chosen.strip().lower()
     if chosen not in VALID_SOURCES:
         origin = f"${ENVIRONMENT_VARIABLE}" if os.environ.get(ENVIRONMENT_VARIABLE) else "source"
@@ -49,16 +61,52 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_subset_file(path: Path = SUBSET_FILE, expected_sha256: str = SUBSET_SHA256) -> tuple[np.ndarray, np.ndarray]:
-    """Read the shipped 5,000-digit file after checking its SHA-256.
+def data_dir() -> Path:
+    """Return the folder that holds ``mnist_5k.npz``: ``$COURSE_DATA_DIR``, else the repository's ``data/``.
+
+    Read at every call, not at import, so that the Colab bootstrap cell (issue 6) can set the
+    variable before the first load. It is needed wherever course_utils was pip-installed
+    without ``-e``: the installed package does not contain ``data/``.
+    """
+    chosen = os.environ.get(DATA_DIR_VARIABLE, "").strip()
+    if not chosen:
+        if not DEFAULT_DATA_DIR.is_dir():
+            raise FileNotFoundError(
+                f"there is no data folder {DEFAULT_DATA_DIR}: course_utils was installed without the course "
+                f"repository. Set ${DATA_DIR_VARIABLE} to the data/ folder of a clone of the repository "
+                "(on Colab, run the notebook's first code cell, which does this)."
+            )
+        return DEFAULT_DATA_DIR
+    folder = Path(chosen).expanduser()
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"${DATA_DIR_VARIABLE} is {chosen!r}, which is not a folder. Set it to the course repository's "
+            f"data/ folder (the one holding {SUBSET_FILE_NAME}), or unset it to use {DEFAULT_DATA_DIR}."
+        )
+    return folder
+
+
+def subset_file() -> Path:
+    """Return the path of the shipped subset, ``data_dir() / "mnist_5k.npz"``."""
+    return data_dir() / SUBSET_FILE_NAME
+
+
+def read_subset_file(path: Path | None = None, expected_sha256: str = SUBSET_SHA256) -> tuple[np.ndarray, np.ndarray]:
+    """Read the shipped 5,000-digit file (default: ``subset_file()``) after checking its SHA-256.
 
     A corrupted or replaced file would silently change every result in the course, so a
     mismatch is an error that says how to get the original back.
     """
+    from_environment = path is None and bool(os.environ.get(DATA_DIR_VARIABLE, "").strip())
+    if path is None:
+        path = subset_file()
     if not path.is_file():
+        if from_environment:
+            fix = f"${DATA_DIR_VARIABLE} points at {path.parent}: set it to the course repository's data/ folder"
+        else:
+            fix = "Restore it with `git checkout -- data/mnist_5k.npz` in the course repository"
         raise FileNotFoundError(
-            f"the MNIST subset {path} is missing. Restore it with `git checkout -- data/mnist_5k.npz` "
-            "in the course repository, or use load_mnist('full') on a machine with internet access."
+            f"the MNIST subset {path} is missing. {fix}, or use load_mnist('full') on a machine with internet access."
         )
     actual = sha256_of(path)
     if actual != expected_sha256:
@@ -123,8 +171,10 @@ def load_mnist(source: str | None = None, *, verbose: bool = True) -> MnistSplit
     Args:
         source: "subset" for the 5,000 digits shipped in ``data/`` (4,000 train / 1,000
             test), "full" for all 70,000 digits via ``keras.datasets.mnist``, or "auto"
-            (the default) for full MNIST when it is cached or downloadable and the subset
-            otherwise. The environment variable ``COURSE_DATA`` overrides this argument.
+            for full MNIST when it is cached or downloadable and the subset otherwise.
+            The environment variable ``COURSE_DATA`` overrides this argument; without
+            either, the profile decides: "subset" under "fast", "auto" under "full"
+            (see ``course_utils.setup.current_profile``).
         verbose: print one line naming the data that was loaded.
     """
     chosen = resolve_source(source)

@@ -1,10 +1,12 @@
-"""One call at the top of every notebook: seeds, determinism, quiet logs, plot style.
+"""One call at the top of every notebook: seeds, determinism, quiet logs, plot style, profile.
 
-Introduced in notebook 01.
+Introduced in notebook 01; the profiles ("fast" on a CPU and in CI, "full" on a GPU such as
+Colab's) came with issue 6.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import random
 
@@ -14,6 +16,9 @@ import numpy as np
 import tensorflow as tf
 
 from course_utils.data import resolve_source
+
+VALID_PROFILES = ("fast", "full")
+PROFILE_VARIABLE = "COURSE_PROFILE"
 
 PLOT_STYLE = {
     "figure.figsize": (6.4, 4.0),
@@ -36,6 +41,27 @@ def describe_device() -> str:
     return f"GPU ({details.get('device_name', gpus[0].name)})"
 
 
+def current_profile() -> str:
+    """Return the run profile: ``$COURSE_PROFILE`` if set, else "full" on a GPU and "fast" otherwise.
+
+    "fast" is the CPU/CI profile: the shipped 5,000-digit subset and short training, so every
+    notebook runs in under a minute on a laptop. "full" is the GPU/Colab profile: all 70,000
+    MNIST digits (when they can be downloaded) and the lecture's epochs, so a student on Colab
+    sees the lecture's accuracies. The profile sets the default data source (see
+    ``course_utils.data.resolve_source``); ``COURSE_DATA`` still overrides it. Introduced in
+    notebook 01 with issue 6; ``setup()`` prints it.
+    """
+    chosen = os.environ.get(PROFILE_VARIABLE, "").strip().lower()
+    if not chosen:
+        return "full" if tf.config.list_physical_devices("GPU") else "fast"
+    if chosen not in VALID_PROFILES:
+        raise ValueError(
+            f"unknown ${PROFILE_VARIABLE} {chosen!r}; valid profiles are {', '.join(VALID_PROFILES)} "
+            "(or leave it unset: full on a GPU, fast otherwise)"
+        )
+    return chosen
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and Keras/TensorFlow, and make TensorFlow's ops deterministic."""
     random.seed(seed)
@@ -47,9 +73,12 @@ def seed_everything(seed: int) -> None:
 def setup(seed: int = 0) -> None:
     """Prepare a notebook: seeds, deterministic ops, plot defaults; print one status line.
 
-    Call it in the first code cell of every notebook (introduced in notebook 01). The same
-    seed gives the same weights, data order and results on the same machine, so stored
-    outputs can be reproduced.
+    Call it at the top of every notebook (introduced in notebook 01). The same seed gives the
+    same weights, data order and results on the same machine, so stored outputs can be
+    reproduced. The status line names the versions, the device (with the GPU's name), the
+    profile, the data source and the seed, e.g. (versions elided)::
+
+        Python … | TensorFlow … | Keras … | course_utils … | device: CPU | profile: fast | data: subset | seed: 0
     """
     from course_utils import __version__
 
@@ -59,5 +88,6 @@ def setup(seed: int = 0) -> None:
     mpl.rcParams.update(PLOT_STYLE)
     print(
         f"Python {platform.python_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__} "
-        f"| course_utils {__version__} | device: {describe_device()} | data: {resolve_source()} | seed: {seed}"
+        f"| course_utils {__version__} | device: {describe_device()} | profile: {current_profile()} "
+        f"| data: {resolve_source()} | seed: {seed}"
     )

@@ -1,3 +1,4 @@
+import re
 import shutil
 
 import numpy as np
@@ -9,6 +10,13 @@ from course_utils import data
 @pytest.fixture
 def no_course_data_variable(monkeypatch):
     monkeypatch.delenv("COURSE_DATA", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def shipped_data_and_no_profile(monkeypatch):
+    """Every test starts from the repository's data/ folder and the hardware's profile."""
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
 
 
 def test_subset_has_keras_layout_and_stratified_split(no_course_data_variable, capsys):
@@ -34,7 +42,7 @@ def test_subset_split_is_shuffled_deterministic_and_disjoint(no_course_data_vari
 
 def test_corrupted_subset_names_the_file_and_the_fix(tmp_path):
     copy = tmp_path / "mnist_5k.npz"
-    shutil.copy(data.SUBSET_FILE, copy)
+    shutil.copy(data.DEFAULT_DATA_DIR / "mnist_5k.npz", copy)
     raw = bytearray(copy.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     copy.write_bytes(bytes(raw))
@@ -48,7 +56,35 @@ def test_missing_subset_says_how_to_restore(tmp_path):
 
 
 def test_shipped_file_matches_recorded_checksum():
-    assert data.sha256_of(data.SUBSET_FILE) == data.SUBSET_SHA256
+    assert data.subset_file() == data.DEFAULT_DATA_DIR / "mnist_5k.npz"
+    assert data.sha256_of(data.subset_file()) == data.SUBSET_SHA256
+
+
+def test_data_folder_comes_from_the_environment_at_call_time(no_course_data_variable, monkeypatch, tmp_path):
+    shutil.copy(data.DEFAULT_DATA_DIR / "mnist_5k.npz", tmp_path / "mnist_5k.npz")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    assert data.subset_file() == tmp_path / "mnist_5k.npz"
+    (x_train, _), _ = data.load_mnist("subset", verbose=False)
+    assert len(x_train) == 4_000
+    (tmp_path / "mnist_5k.npz").write_bytes(b"another file")
+    with pytest.raises(OSError, match=re.escape(f"the MNIST subset {tmp_path / 'mnist_5k.npz'} is corrupted")):
+        data.load_mnist("subset")
+
+
+def test_data_folder_without_the_subset_says_which_variable_to_fix(no_course_data_variable, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match=r"mnist_5k\.npz is missing\. \$COURSE_DATA_DIR points at "):
+        data.load_mnist("subset")
+
+
+def test_missing_data_folder_is_reported(no_course_data_variable, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "absent"))
+    with pytest.raises(FileNotFoundError, match=r"\$COURSE_DATA_DIR is '.*absent', which is not a folder"):
+        data.load_mnist("subset")
+    monkeypatch.delenv("COURSE_DATA_DIR")
+    monkeypatch.setattr(data, "DEFAULT_DATA_DIR", tmp_path / "site-packages" / "data")
+    with pytest.raises(FileNotFoundError, match=r"installed without the course repository\. Set \$COURSE_DATA_DIR"):
+        data.load_mnist("subset")
 
 
 def test_unknown_source_lists_valid_ones(no_course_data_variable):
@@ -64,8 +100,17 @@ def test_environment_variable_overrides_argument(monkeypatch):
         data.resolve_source()
 
 
-def test_default_source_is_auto(no_course_data_variable):
-    assert data.resolve_source() == "auto"
+@pytest.mark.parametrize(("profile", "source"), [("fast", "subset"), ("full", "auto"), (" Full ", "auto")])
+def test_default_source_follows_the_profile(no_course_data_variable, monkeypatch, profile, source):
+    monkeypatch.setenv("COURSE_PROFILE", profile)
+    assert data.resolve_source() == source
+    assert data.resolve_source("full") == "full"  # an explicit argument beats the profile
+
+
+def test_profile_does_not_override_the_environment_variable(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    monkeypatch.setenv("COURSE_DATA", "subset")
+    assert data.resolve_source() == "subset"
 
 
 def raise_offline(*args, **kwargs):

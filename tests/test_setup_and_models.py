@@ -1,21 +1,100 @@
+import itertools
+import re
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import course_utils
 from course_utils._quiet import drop_tensorflow_info_lines
 from course_utils.models import build_mlp, compile_classifier, layer_table
+from course_utils.setup import current_profile
+
+REPO = Path(__file__).resolve().parents[1]
 
 
-def test_setup_prints_one_status_line(monkeypatch, capsys):
+def fake_devices(gpu_names):
+    """A stand-in for ``tf.config.list_physical_devices`` on a machine with these GPUs."""
+
+    def list_physical_devices(device_type=None):
+        assert device_type == "GPU"
+        return [
+            tf.config.PhysicalDevice(name=f"/physical_device:GPU:{i}", device_type="GPU") for i in range(len(gpu_names))
+        ]
+
+    def get_device_details(device):
+        return {"device_name": gpu_names[int(device.name.rsplit(":", 1)[1])], "compute_capability": (7, 5)}
+
+    return list_physical_devices, get_device_details
+
+
+@pytest.fixture
+def gpus(monkeypatch):
+    """Call with a list of GPU names to make TensorFlow see those GPUs (none: a CPU-only machine)."""
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    monkeypatch.delenv("COURSE_DATA", raising=False)
+
+    def install(names):
+        listing, details = fake_devices(names)
+        monkeypatch.setattr(tf.config, "list_physical_devices", listing)
+        monkeypatch.setattr(tf.config.experimental, "get_device_details", details)
+
+    return install
+
+
+def sanitized_by_nbval(text):
+    """Apply the regex/replace pairs of tests/nbval_sanitize.cfg, as nbval does."""
+    lines = (REPO / "tests" / "nbval_sanitize.cfg").read_text().splitlines()
+    for regex, replace in itertools.pairwise(lines):
+        if regex.startswith("regex: ") and replace.startswith("replace: "):
+            text = re.sub(regex.removeprefix("regex: "), replace.removeprefix("replace: "), text)
+    return text
+
+
+def test_setup_prints_one_status_line(gpus, monkeypatch, capsys):
+    gpus([])
     monkeypatch.setenv("COURSE_DATA", "subset")
     course_utils.setup(seed=3)
     printed = capsys.readouterr().out
     assert printed.count("\n") == 1
     status = printed.strip()
-    for part in ("Python 3.", "TensorFlow ", "Keras 3.", f"course_utils {course_utils.__version__}", "device: CPU"):
+    for part in ("Python 3.", "TensorFlow ", "Keras 3.", f"course_utils {course_utils.__version__}"):
         assert part in status
-    assert status.endswith("data: subset | seed: 3")
+    assert status.endswith(" | device: CPU | profile: fast | data: subset | seed: 3")
+    assert sanitized_by_nbval(status) == "VERSIONS AND DEVICE | profile: fast | data: subset | seed: 3"
+
+
+def test_setup_names_the_gpu_and_chooses_the_full_profile(gpus, capsys):
+    gpus(["Tesla T4"])
+    course_utils.setup()
+    status = capsys.readouterr().out.strip()
+    assert status.endswith(" | device: GPU (Tesla T4) | profile: full | data: auto | seed: 0")
+    assert sanitized_by_nbval(status) == "VERSIONS AND DEVICE | profile: full | data: auto | seed: 0"
+
+
+@pytest.mark.parametrize(("gpu_names", "expected"), [([], "fast"), (["Tesla T4"], "full"), (["A100", "A100"], "full")])
+def test_profile_follows_the_hardware(gpus, gpu_names, expected):
+    gpus(gpu_names)
+    assert current_profile() == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [("fast", "fast"), ("FULL", "full"), (" fast ", "fast"), ("", "full")])
+def test_profile_variable_overrides_the_hardware(gpus, monkeypatch, value, expected):
+    gpus(["Tesla T4"])
+    monkeypatch.setenv("COURSE_PROFILE", value)
+    assert current_profile() == expected
+
+
+def test_unknown_profile_lists_the_valid_ones(gpus, monkeypatch, capsys):
+    gpus([])
+    monkeypatch.setenv("COURSE_PROFILE", "gpu")
+    with pytest.raises(ValueError, match=r"unknown \$COURSE_PROFILE 'gpu'; valid profiles are fast, full"):
+        current_profile()
+    with pytest.raises(ValueError, match="valid profiles are fast, full"):
+        course_utils.setup()
+    assert capsys.readouterr().out == ""
 
 
 def test_setup_makes_initial_weights_reproducible(capsys):

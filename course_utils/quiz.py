@@ -1,0 +1,319 @@
+"""Self-check quizzes: a few multiple-choice questions at the end of every notebook.
+
+Added with issue 6 for notebooks 01-10. The questions live in JSON files in
+``course_utils/quizzes/`` (one per notebook, named like the notebook: ``01_ann_basics.json``),
+not in code, so an instructor can edit or add questions without touching Python.
+
+A quiz file holds one object::
+
+    {
+      "title": "ANN basics",
+      "questions": [
+        {
+          "question": "How many parameters ...?",
+          "options": ["100,480", "101,770", "101,632"],
+          "answer": 1,
+          "explanation": "784*128+128 + 128*10+10 = 101,770 ..."
+        }
+      ]
+    }
+
+``answer`` is the 0-based index of the correct option; each question has 3 to 5 distinct
+options. ``load_quiz`` checks all of this and names the file and the question when something
+is wrong. In a notebook, ``show_quiz("01_ann_basics")`` shows the quiz; anywhere,
+``check_answer("01", 1, "b")`` checks one answer:
+
+>>> quiz = load_quiz("01")
+>>> quiz.name
+'01_ann_basics'
+>>> quiz_text(quiz).splitlines()[0]
+'Self-check quiz · 01 · ANN basics: from one neuron to a digit classifier'
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import string
+import textwrap
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+QUIZ_SUFFIX = ".json"
+MIN_OPTIONS, MAX_OPTIONS = 3, 5
+LETTERS = string.ascii_lowercase[:MAX_OPTIONS]
+TEXT_WIDTH = 88
+QUIZ_KEYS = ("title", "questions")
+QUESTION_KEYS = ("question", "options", "answer", "explanation")
+CORRECT_COLOR, WRONG_COLOR = "#2e7d32", "#c62828"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One multiple-choice question: its text, the options, the correct option's index, and why."""
+
+    text: str
+    options: tuple[str, ...]
+    answer: int
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """The self-check quiz of one notebook; ``name`` is the notebook's name, e.g. "01_ann_basics"."""
+
+    name: str
+    title: str
+    questions: tuple[Question, ...]
+
+
+def quiz_directory() -> Path:
+    """The folder of quiz files shipped inside the installed package."""
+    return Path(str(resources.files("course_utils") / "quizzes"))
+
+
+def available_quizzes() -> list[str]:
+    """Names of the shipped quizzes, sorted: ["01_ann_basics", "02_spatial_structure", ...]."""
+    return sorted(path.stem for path in quiz_directory().glob(f"*{QUIZ_SUFFIX}"))
+
+
+def _non_empty_text(value: object, where: str, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}: '{key}' must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _check_keys(entry: object, expected: tuple[str, ...], where: str) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: expected an object with the keys {', '.join(expected)}, got {type(entry).__name__}")
+    missing = [key for key in expected if key not in entry]
+    if missing:
+        raise ValueError(f"{where}: missing {', '.join(missing)} (the keys are {', '.join(expected)})")
+    unknown = sorted(set(entry) - set(expected))
+    if unknown:
+        raise ValueError(f"{where}: unknown key {', '.join(unknown)} (the keys are {', '.join(expected)})")
+    return entry
+
+
+def _parse_question(entry: object, where: str) -> Question:
+    entry = _check_keys(entry, QUESTION_KEYS, where)
+    text = _non_empty_text(entry["question"], where, "question")
+    options = entry["options"]
+    if not isinstance(options, list) or not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        count = len(options) if isinstance(options, list) else type(options).__name__
+        raise ValueError(f"{where}: 'options' must be a list of {MIN_OPTIONS} to {MAX_OPTIONS} strings, got {count}")
+    options = tuple(_non_empty_text(option, where, f"options[{i}]") for i, option in enumerate(options))
+    normalised = [" ".join(option.lower().split()) for option in options]
+    duplicates = sorted({option for option in normalised if normalised.count(option) > 1})
+    if duplicates:
+        raise ValueError(f"{where}: the options must differ, but {duplicates[0]!r} appears more than once")
+    answer = entry["answer"]
+    if not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer < len(options):
+        raise ValueError(
+            f"{where}: 'answer' must be the 0-based index of the correct option, "
+            f"0 to {len(options) - 1} for {len(options)} options, got {answer!r}"
+        )
+    explanation = _non_empty_text(entry["explanation"], where, "explanation")
+    return Question(text, options, answer, explanation)
+
+
+def load_quiz_file(path: str | Path) -> Quiz:
+    """Read and validate one quiz file; the quiz is named after the file (without ``.json``).
+
+    Every error names the file and, where it applies, the question number (counting from 1),
+    so whoever edits a quiz knows what to fix. ``load_quiz`` uses this for the shipped quizzes.
+    """
+    path = Path(path)
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path.name} is not valid JSON: {error.msg} at line {error.lineno}") from error
+    content = _check_keys(content, QUIZ_KEYS, path.name)
+    title = _non_empty_text(content["title"], path.name, "title")
+    entries = content["questions"]
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{path.name}: 'questions' must be a non-empty list of questions")
+    questions = tuple(_parse_question(entry, f"{path.name}, question {n}") for n, entry in enumerate(entries, 1))
+    texts = [question.text for question in questions]
+    for number, question in enumerate(questions, 1):
+        if texts.index(question.text) != number - 1:
+            raise ValueError(f"{path.name}, question {number}: repeats question {texts.index(question.text) + 1}")
+    return Quiz(path.stem, title, questions)
+
+
+def load_quiz(notebook: str) -> Quiz:
+    """The quiz of one notebook, by its number ("01") or its name ("01_ann_basics").
+
+    Introduced with issue 6. Unknown names raise a ValueError that lists the available quizzes.
+    """
+    if not isinstance(notebook, str):
+        raise TypeError(f"give the notebook as a string such as '01' or '01_ann_basics', got {notebook!r}")
+    names = available_quizzes()
+    matches = [name for name in names if notebook in (name, name.split("_", 1)[0])]
+    if not matches:
+        raise ValueError(f"no quiz named {notebook!r}; available quizzes: {', '.join(names)}")
+    return load_quiz_file(quiz_directory() / f"{matches[0]}{QUIZ_SUFFIX}")
+
+
+def _as_quiz(quiz_or_name: Quiz | str) -> Quiz:
+    return quiz_or_name if isinstance(quiz_or_name, Quiz) else load_quiz(quiz_or_name)
+
+
+def _question(quiz: Quiz, question_number: int) -> Question:
+    count = len(quiz.questions)
+    if not isinstance(question_number, int) or isinstance(question_number, bool) or not 1 <= question_number <= count:
+        raise ValueError(
+            f"question_number must be 1 to {count} for quiz {quiz.name} (questions count from 1), "
+            f"got {question_number!r}"
+        )
+    return quiz.questions[question_number - 1]
+
+
+def _choice_index(question: Question, question_number: int, choice: int | str) -> int:
+    count = len(question.options)
+    letters = LETTERS[:count]
+    allowed = f"an option index 0 to {count - 1} or a letter {letters[0]} to {letters[-1]}"
+    if isinstance(choice, str) and choice.strip().lower() in letters and len(choice.strip()) == 1:
+        return letters.index(choice.strip().lower())
+    if isinstance(choice, int) and not isinstance(choice, bool) and 0 <= choice < count:
+        return choice
+    raise ValueError(f"question {question_number} has {count} options: choose {allowed}, got {choice!r}")
+
+
+def _feedback(question: Question, index: int) -> tuple[bool, str]:
+    """Whether option ``index`` is right, and the sentence to show: the explanation, or a nudge."""
+    if index == question.answer:
+        return True, f"({LETTERS[index]}) is correct. {question.explanation}"
+    return False, f"({LETTERS[index]}) is not right. Look back at the notebook and try another option."
+
+
+def check_answer(quiz_or_name: Quiz | str, question_number: int, choice: int | str) -> bool:
+    """Check one answer: True when ``choice`` is the correct option of question ``question_number``.
+
+    ``question_number`` counts from 1, as the quiz prints it; ``choice`` is a letter ("a", "b",
+    …, as printed) or the option's 0-based index. It also prints the feedback: the
+    explanation when the answer is right, a nudge to try again when it is not. This is the
+    plain-text way to take the quiz, for when ``show_quiz`` cannot draw widgets (issue 6).
+    """
+    quiz = _as_quiz(quiz_or_name)
+    question = _question(quiz, question_number)
+    correct, message = _feedback(question, _choice_index(question, question_number, choice))
+    print(_wrapped(message, f"Question {question_number}: "))
+    return correct
+
+
+def _wrapped(text: str, first_prefix: str) -> str:
+    indent = " " * len(first_prefix)
+    return textwrap.fill(text, TEXT_WIDTH, initial_indent=first_prefix, subsequent_indent=indent)
+
+
+def _heading(quiz: Quiz) -> str:
+    """The first line, numbered like the notebook's title: "Self-check quiz · 01 · ANN basics: ..."."""
+    return f"Self-check quiz · {quiz.name.split('_', 1)[0]} · {quiz.title}"
+
+
+def quiz_text(quiz: Quiz) -> str:
+    """The quiz as plain text: a title line, then each numbered question with lettered options.
+
+    No answers are shown. Introduced with issue 6; ``show_quiz`` prints it where widgets are
+    not available, and it is the stable text a saved notebook stores.
+    """
+    lines = [_heading(quiz)]
+    for number, question in enumerate(quiz.questions, 1):
+        lines += ["", _wrapped(question.text, f"{number}. ")]
+        lines += [_wrapped(option, f"   {LETTERS[index]}) ") for index, option in enumerate(question.options)]
+    return "\n".join(lines)
+
+
+def _how_to_check(quiz: Quiz) -> str:
+    return (
+        "To check an answer, e.g. option (b) of question 1, run:\n"
+        "    from course_utils.quiz import check_answer\n"
+        f'    check_answer("{quiz.name}", 1, "b")'
+    )
+
+
+class QuizView:
+    """The quiz as ipywidgets: per question, radio buttons, a "Check" button and feedback.
+
+    Made by ``show_quiz`` (issue 6) the way ``plots.ConvolutionExplorer`` is made for notebook
+    05: a front end that draws widgets (JupyterLab, Jupyter Notebook, and others with widget
+    support) shows the buttons; anything else (a terminal, a notebook viewer, and nbval and
+    ``tools/run_notebooks.py``, which run without a widget front end) shows the
+    ``text/plain`` part of the display, which is the plain-text quiz plus how to call
+    ``check_answer``. That text is the same on every run, so stored outputs stay stable, and
+    nbval ignores the random widget ids.
+    """
+
+    def __init__(self, quiz: Quiz):
+        import ipywidgets as widgets
+
+        self.quiz = quiz
+        self.choices: list[widgets.RadioButtons] = []
+        self.buttons: list[widgets.Button] = []
+        self.feedback: list[widgets.HTML] = []
+        rows: list[widgets.Widget] = [widgets.HTML(f"<h3>{html.escape(_heading(quiz))}</h3>")]
+        for number, question in enumerate(quiz.questions, 1):
+            labels = [(f"{LETTERS[index]}) {option}", index) for index, option in enumerate(question.options)]
+            choice = widgets.RadioButtons(options=labels, value=None, layout=widgets.Layout(width="auto"))
+            choice.observe(lambda _change, number=number: self._clear(number), names="value")
+            button = widgets.Button(description="Check", tooltip=f"check your answer to question {number}")
+            button.on_click(lambda _button, number=number: self.check(number))
+            self.choices.append(choice)
+            self.buttons.append(button)
+            self.feedback.append(widgets.HTML())
+            prompt = widgets.HTML(f"<b>{number}.</b> {html.escape(question.text)}")
+            rows += [prompt, choice, button, self.feedback[-1]]
+        self.widget = widgets.VBox(rows)
+
+    def check(self, question_number: int) -> None:
+        """What the "Check" button of a question does: show the feedback for the selected option."""
+        index = self.choices[question_number - 1].value
+        if index is None:
+            self.feedback[question_number - 1].value = "Choose an option first."
+            return
+        correct, message = _feedback(_question(self.quiz, question_number), index)
+        color = CORRECT_COLOR if correct else WRONG_COLOR
+        self.feedback[question_number - 1].value = f'<span style="color:{color}">{html.escape(message)}</span>'
+
+    def _clear(self, question_number: int) -> None:
+        """A new choice makes the old feedback stale: remove it until "Check" is pressed again."""
+        self.feedback[question_number - 1].value = ""
+
+    def __repr__(self) -> str:
+        return f"{quiz_text(self.quiz)}\n\n{_how_to_check(self.quiz)}"
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        return {**bundle, "text/plain": repr(self)}
+
+
+def _ipywidgets_importable() -> bool:
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def show_quiz(notebook: str | Quiz, interactive: bool = True) -> None:
+    """Show a notebook's self-check quiz (issue 6), e.g. ``show_quiz("01_ann_basics")``.
+
+    With ``interactive=True`` (the default) and ``ipywidgets`` importable, it displays a
+    ``QuizView``. Whether the widgets are drawn is decided by the front end, not guessed in
+    the kernel: the display carries both the widget and the plain-text quiz, a widget front
+    end draws the widget, and everything else (nbval, ``tools/run_notebooks.py``, a terminal,
+    GitHub's notebook viewer) shows the text. The same mechanism as
+    ``plots.convolution_explorer`` (notebook 05), so the course's runners need no setting.
+    Without ``ipywidgets``, or with ``interactive=False``, it prints the plain-text quiz and
+    how to check an answer with ``check_answer``.
+    """
+    quiz = _as_quiz(notebook)
+    if interactive and _ipywidgets_importable():
+        from IPython.display import display  # ipywidgets depends on IPython, so this import works
+
+        display(QuizView(quiz))
+    else:
+        print(f"{quiz_text(quiz)}\n\n{_how_to_check(quiz)}")
