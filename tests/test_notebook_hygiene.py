@@ -1,25 +1,34 @@
 """Checks on the stored notebooks that nbval itself does not make."""
 
 import configparser
+import copy
 import importlib.util
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from course_utils import colab
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 TENSORFLOW_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:|absl::InitializeLog|oneDNN custom operations", re.M)
 
 
-def load_run_notebooks():
-    spec = importlib.util.spec_from_file_location("run_notebooks", REPO / "tools" / "run_notebooks.py")
+def load_tool(name):
+    """Import tools/<name>.py (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["run_notebooks"] = module  # dataclasses look their module up there
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def load_run_notebooks():
+    return load_tool("run_notebooks")
 
 
 def code_cells(notebook):
@@ -31,8 +40,13 @@ def test_there_are_notebooks():
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=lambda path: path.name)
-def notebook(request):
-    return nbformat.read(request.param, as_version=4)
+def notebook_path(request):
+    return request.param
+
+
+@pytest.fixture
+def notebook(notebook_path):
+    return nbformat.read(notebook_path, as_version=4)
 
 
 def test_opens_with_title_objectives_and_run_time(notebook):
@@ -43,13 +57,47 @@ def test_opens_with_title_objectives_and_run_time(notebook):
         assert part in first.source
 
 
-def test_first_code_cell_calls_setup(notebook):
-    assert "course_utils.setup(" in code_cells(notebook)[0].source
+def test_first_code_cell_is_the_colab_bootstrap_then_setup(notebook):
+    first, second = code_cells(notebook)[:2]
+    assert first.source == colab.bootstrap_cell_source(), "paste course_utils.colab.bootstrap_cell_source()"
+    assert first.outputs == [], "the bootstrap prints nothing outside Colab"
+    assert second.source.startswith("import course_utils") and "course_utils.setup(" in second.source
 
 
-def test_ends_with_summary_and_exercises(notebook):
-    markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    assert "## Summary" in markdown and "## Exercises" in markdown
+def test_badge_opens_this_very_notebook(notebook_path):
+    first = nbformat.read(notebook_path, as_version=4).cells[0]
+    assert colab.badge_url_in(first.source) == colab.badge_url(notebook_path.relative_to(REPO))
+
+
+def test_colab_asks_for_a_gpu(notebook):
+    for key, value in colab.COLAB_METADATA.items():
+        assert notebook.metadata.get(key) == value
+
+
+def test_has_summary_quiz_exercises_and_tagged_solutions(notebook, notebook_path):
+    headings = [line for cell in notebook.cells if cell.cell_type == "markdown" for line in cell.source.splitlines()]
+    order = ["## Summary", "## Self-check quiz", "## Exercises", "## Solutions"]
+    positions = [next(i for i, line in enumerate(headings) if line.startswith(h)) for h in order]
+    assert positions == sorted(positions), f"sections must come in the order {order}"
+    solutions_start = next(i for i, c in enumerate(notebook.cells) if c.source.startswith("## Solutions"))
+    assert all("solution" in cell.metadata.get("tags", []) for cell in notebook.cells[solutions_start:])
+    assert not any("solution" in cell.metadata.get("tags", []) for cell in notebook.cells[:solutions_start])
+    quiz_cells = [cell for cell in code_cells(notebook) if cell.source.startswith("show_quiz(")]
+    assert len(quiz_cells) == 1 and quiz_cells[0].source == f'show_quiz("{notebook_path.stem}")'
+
+
+def test_slide_metadata_is_current(notebook):
+    expected = copy.deepcopy(notebook)
+    load_tool("slides").assign_slide_types(expected)
+    assert [cell.metadata.get("slideshow") for cell in notebook.cells] == [
+        cell.metadata.get("slideshow") for cell in expected.cells
+    ], "run tools/run_notebooks.py to refresh the slide metadata"
+
+
+def test_ruff_passes_on_notebooks():
+    for command in (["check", "notebooks"], ["format", "--check", "notebooks"]):
+        result = subprocess.run([sys.executable, "-m", "ruff", *command], cwd=REPO, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_outputs_are_clean_and_complete(notebook):

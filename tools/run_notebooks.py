@@ -12,6 +12,7 @@ raises or runs longer than ``--max-seconds`` (60 s, the course's budget on a 2-c
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import re
 import sys
@@ -23,10 +24,16 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from course_utils.colab import COLAB_METADATA
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach slides.py beside this file
+from slides import assign_slide_types
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 DEFAULT_MAX_SECONDS = 60.0
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @dataclass
@@ -42,6 +49,8 @@ def execute_notebook(path: Path, write: bool, cell_timeout: int) -> RunResult:
     """Run one notebook in a fresh kernel from its own folder; store the outputs if ``write``."""
     notebook = nbformat.read(path, as_version=4)
     notebook.metadata.pop("widgets", None)  # no widget state from an earlier interactive session
+    notebook.metadata.update(copy.deepcopy(COLAB_METADATA))  # Colab opens it with a GPU runtime
+    assign_slide_types(notebook)
     client = NotebookClient(
         notebook,
         timeout=cell_timeout,
@@ -58,8 +67,21 @@ def execute_notebook(path: Path, write: bool, cell_timeout: int) -> RunResult:
         error = ANSI_ESCAPE.sub("", str(failure)).strip().splitlines()[-1]
     seconds = time.perf_counter() - start
     if write and error is None:
+        drop_widget_views(notebook)
         nbformat.write(notebook, path)
     return RunResult(path, seconds, error)
+
+
+def drop_widget_views(notebook: nbformat.NotebookNode) -> None:
+    """Keep only the text of widget outputs (quizzes, explorers).
+
+    A stored widget view points at a model that no longer exists once the kernel is gone,
+    so JupyterLab would show an error where the text fallback reads fine; its random model
+    id would also change the file on every run.
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def format_table(results: list[RunResult], max_seconds: float) -> str:
@@ -95,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)
         return 2
     os.environ["COURSE_DATA"] = arguments.data
+    os.environ["COURSE_PROFILE"] = "fast"  # stored outputs show the CPU profile, as CI runs them
     results = []
     for path in paths:
         print(f"running {path.name} ...", flush=True)
