@@ -2,7 +2,6 @@
 
 import configparser
 import copy
-import importlib.util
 import re
 import subprocess
 import sys
@@ -10,21 +9,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from tool_loader import load_tool
 
 from course_utils import colab
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 TENSORFLOW_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:|absl::InitializeLog|oneDNN custom operations", re.M)
-
-
-def load_tool(name):
-    """Import tools/<name>.py (tools/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def load_run_notebooks():

@@ -30,8 +30,9 @@ import nbformat
 from nbconvert import NotebookExporter
 from traitlets.config import Config
 
-REPO = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = REPO / "notebooks"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
+from notebook_files import REPO, find_notebooks
+
 DEFAULT_OUTPUT = REPO / "build" / "student"
 SOLUTION_TAG = "solution"
 KEPT_CELL_METADATA = {"tags", "slideshow"}
@@ -77,10 +78,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the command; return 0 on success, 2 for a missing notebook."""
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
-    paths = arguments.notebooks or sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-    missing = [str(path) for path in paths if not path.is_file()]
-    if missing:
-        print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)
+    paths = find_notebooks(arguments.notebooks)
+    if paths is None:
         return 2
     written = make_student_notebooks(paths, arguments.output)
     print(f"{len(written)} student notebooks written to {arguments.output}")

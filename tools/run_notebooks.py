@@ -26,11 +26,10 @@ from nbclient.exceptions import CellExecutionError
 
 from course_utils.colab import COLAB_METADATA
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach slides.py beside this file
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
+from notebook_files import find_notebooks
 from slides import assign_slide_types
 
-REPO = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = REPO / "notebooks"
 DEFAULT_MAX_SECONDS = 60.0
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -111,10 +110,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
-    paths = arguments.notebooks or sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-    missing = [str(path) for path in paths if not path.is_file()]
-    if missing:
-        print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)
+    paths = find_notebooks(arguments.notebooks)
+    if paths is None:
         return 2
     os.environ["COURSE_DATA"] = arguments.data
     os.environ["COURSE_PROFILE"] = "fast"  # stored outputs show the CPU profile, as CI runs them

@@ -74,8 +74,9 @@ from pathlib import Path
 import nbformat
 from nbconvert import SlidesExporter
 
-REPO = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = REPO / "notebooks"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
+from notebook_files import REPO, find_notebooks
+
 DEFAULT_OUTPUT = REPO / "build" / "slides"
 HAND_SET_TYPES = frozenset({"skip", "notes"})
 HEADING = re.compile(r"(#{1,6})\s")
@@ -260,10 +261,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the command; return 0 on success, 2 for a missing notebook or missing offline files."""
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
-    paths = arguments.notebooks or sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-    missing = [str(path) for path in paths if not path.is_file()]
-    if missing:
-        print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)
+    paths = find_notebooks(arguments.notebooks)
+    if paths is None:
         return 2
     if arguments.offline:
         absent = missing_offline_files(arguments.output)
