@@ -22,16 +22,6 @@ from course_utils.convolution import (
     window_coverage,
 )
 
-SEED_IMAGE = np.array(
-    [
-        [1, 0, 0, 0, 0, 1],
-        [0, 1, 0, 0, 1, 0],
-        [0, 0, 1, 1, 0, 0],
-        [1, 0, 0, 0, 1, 0],
-        [0, 1, 0, 0, 1, 0],
-        [0, 0, 1, 0, 1, 0],
-    ]
-)
 IMAGE_SHAPES = [(1, 1), (5, 5), (6, 7), (9, 4), (12, 10)]
 KERNEL_SHAPES = [(1, 1), (2, 2), (3, 3), (2, 3), (3, 1), (5, 5)]
 
@@ -158,11 +148,11 @@ def test_keras_pool2d_uses_the_keras_layers():
     np.testing.assert_array_equal(keras_pool2d(x[0, ..., 0], 3, 1, "average"), average)
 
 
-def test_the_lectures_pooling_examples():
+def test_the_lectures_pooling_examples(seed_004_image):
     counting = np.arange(1, 17).reshape(4, 4)
     np.testing.assert_array_equal(pool2d(counting, 2), [[6, 8], [14, 16]])
     np.testing.assert_array_equal(pool2d(counting, 2, mode="average"), [[3.5, 5.5], [11.5, 13.5]])
-    feature_map = correlate2d(SEED_IMAGE, [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]])
+    feature_map = correlate2d(seed_004_image, [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]])
     np.testing.assert_array_equal(feature_map, [[3, -1, -3, -1], [-3, 1, 0, -3], [-3, -3, 0, 1], [3, -2, -2, -1]])
     np.testing.assert_array_equal(pool2d(feature_map, 2), [[3, 0], [3, 1]])
     np.testing.assert_array_equal(pool2d(feature_map, 2, mode="average"), [[0, -1.75], [-1.25, -0.5]])

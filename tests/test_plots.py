@@ -128,18 +128,6 @@ def test_pixel_neighbours_marks_five_positions_in_both_views():
         plots.plot_pixel_neighbours(image[None], 5, 5)
 
 
-SEED_IMAGE = np.array(
-    [
-        [1, 0, 0, 0, 0, 1],
-        [0, 1, 0, 0, 1, 0],
-        [0, 0, 1, 1, 0, 0],
-        [1, 0, 0, 0, 1, 0],
-        [0, 1, 0, 0, 1, 0],
-        [0, 0, 1, 0, 1, 0],
-    ]
-)
-
-
 def test_plot_arrays_annotates_small_arrays_and_centres_signed_ones():
     kernel = np.array([[1, -1], [0, 2.5]])
     photo = np.random.default_rng(0).random((30, 40))
@@ -185,9 +173,11 @@ def test_plot_arrays_rejects_bad_input(kwargs, message):
         (2, "same", 3, 0, "stride 2, padding 'same': 6x6 → 3x3"),
     ],
 )
-def test_sliding_windows_marks_first_row_windows_and_skipped_pixels(stride, padding, windows, uncovered, title):
+def test_sliding_windows_marks_first_row_windows_and_skipped_pixels(
+    stride, padding, windows, uncovered, title, seed_004_image
+):
     fig, ax = plots.plt.subplots()
-    assert plots.plot_sliding_windows(SEED_IMAGE, 3, stride, padding, ax=ax) is fig
+    assert plots.plot_sliding_windows(seed_004_image, 3, stride, padding, ax=ax) is fig
     gids = [patch.get_gid() for patch in ax.patches]
     assert gids.count("window") == windows and gids.count("uncovered") == uncovered
     assert ax.get_title() == title
@@ -195,13 +185,13 @@ def test_sliding_windows_marks_first_row_windows_and_skipped_pixels(stride, padd
     assert len(centres.get_xdata()) == windows**2  # one circle per output value (square outputs here)
 
 
-def test_sliding_windows_rejects_large_or_flat_images():
+def test_sliding_windows_rejects_large_or_flat_images(seed_004_image):
     with pytest.raises(ValueError, match="small 2D array"):
         plots.plot_sliding_windows(np.zeros((28, 28)), 3)
     with pytest.raises(ValueError, match="small 2D array"):
         plots.plot_sliding_windows(np.zeros(6), 3)
     with pytest.raises(ValueError, match="kernel_size 7 is larger than the input 6"):
-        plots.plot_sliding_windows(SEED_IMAGE, 7)
+        plots.plot_sliding_windows(seed_004_image, 7)
 
 
 def test_plot_convolution_titles_give_the_shapes():
