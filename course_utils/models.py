@@ -217,6 +217,20 @@ def with_random_translation(model: keras.Model, max_fraction: float = 0.2, seed:
     )
 
 
+def accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray, batch_size: int = 500) -> float:
+    """Share of ``images`` whose predicted class equals ``labels``.
+
+    Introduced in notebook 04, where a trained model is tested again and again on shifted
+    or rotated copies of the test digits without retraining.
+    """
+    if len(images) != len(labels):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    if len(images) == 0:
+        raise ValueError("no images to score")
+    predictions = model.predict(images, batch_size=check_positive_int("batch_size", batch_size), verbose=0)
+    return float(np.mean(predictions.argmax(axis=1) == np.asarray(labels)))
+
+
 @dataclass
 class TrainingResult:
     """What one training run produced: the trained model, its history and the numbers the

@@ -315,3 +315,17 @@ def test_cnn_regularization_options_are_validated(kwargs, message):
 
     with pytest.raises(ValueError, match=message):
         build_cnn(**kwargs)
+
+
+def test_accuracy_counts_correct_predictions():
+    from course_utils.models import accuracy
+
+    model = build_mlp((2,), hidden_units=(), num_classes=2, name="sign")
+    model.set_weights([np.array([[1.0, -1.0], [0.0, 0.0]], "float32"), np.zeros(2, "float32")])
+    images = np.array([[1.0, 0.0], [-1.0, 0.0], [2.0, 0.0], [-3.0, 0.0]], "float32")  # class 0 iff first > 0
+    assert accuracy(model, images, np.array([0, 1, 0, 1])) == 1.0
+    assert accuracy(model, images, np.array([0, 0, 0, 0]), batch_size=3) == 0.5
+    with pytest.raises(ValueError, match="4 images but 3 labels"):
+        accuracy(model, images, np.array([0, 1, 0]))
+    with pytest.raises(ValueError, match="no images to score"):
+        accuracy(model, images[:0], np.array([]))
