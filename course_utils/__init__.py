@@ -1,16 +1,14 @@
 """Shared code for the course "Why CNNs beat plain ANNs on images".
 
-Importing this package first sets TensorFlow's log variables, so that TensorFlow's
-C++ start-up messages never reach a notebook's stored output.
+Importing the package, or its modules without Keras (``colab``, ``quiz``, ``arithmetic``,
+``data``, ``profile``), does not import TensorFlow. ``setup()``, the first call of every
+notebook, imports it quietly, so that TensorFlow's C++ start-up messages never reach a
+notebook's stored output; the modules that build models import it the same way.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from course_utils._quiet import import_tensorflow_quietly
-
-import_tensorflow_quietly()
-
-from course_utils.setup import setup  # noqa: E402  (TensorFlow must be imported quietly first)
+from course_utils.setup import setup
 
 try:
     __version__ = version("course-utils")

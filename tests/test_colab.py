@@ -1,131 +1,96 @@
-"""The Colab support of issue 6: badges, the bootstrap cell (run against a faked Colab), metadata."""
+"""The Colab support: badges, the install cell (run against a faked Colab shell), metadata."""
 
 import json
-import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
+import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 from course_utils import colab
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-class RecordedRuns:
-    """A stand-in for ``subprocess.run`` that records each command instead of running it."""
+class FakeShell:
+    """A stand-in for the IPython shell that ``get_ipython()`` returns: records the magics it runs."""
 
-    def __init__(self):
-        self.calls = []
+    def __init__(self, class_path):
+        self.class_path = class_path
+        self.magics = []
 
-    def __call__(self, command, **kwargs):
-        self.calls.append((command, kwargs))
-        return subprocess.CompletedProcess(command, 0)
+    def __str__(self):
+        return f"<{self.class_path} object at 0x7f3a2c1d5e50>"  # like object.__repr__ of the real shells
 
-
-@pytest.fixture
-def runs(monkeypatch):
-    recorder = RecordedRuns()
-    monkeypatch.setattr(subprocess, "run", recorder)
-    monkeypatch.setenv("COURSE_DATA_DIR", "value before the cell")  # restored after the test
-    return recorder
+    def run_line_magic(self, name, line):
+        self.magics.append((name, line))
 
 
-@pytest.fixture
-def on_colab(monkeypatch):
-    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+COLAB_SHELL = "google.colab._shell.Shell"
+OTHER_SHELLS = ["ipykernel.zmqshell.ZMQInteractiveShell", "IPython.terminal.interactiveshell.TerminalInteractiveShell"]
 
 
-def run_bootstrap():
-    exec(colab.bootstrap_cell_source(), {"__name__": "__main__"})
+def run_bootstrap(shell):
+    """Run the cell as IPython does: translate ``%pip`` into Python, then execute it."""
+    python_source = TransformerManager().transform_cell(colab.bootstrap_cell_source())
+    exec(python_source, {"get_ipython": lambda: shell})
 
 
-def test_bootstrap_clones_the_pinned_ref_installs_without_upgrading_and_sets_the_data_folder(
-    runs, on_colab, monkeypatch, capsys
-):
-    monkeypatch.setattr("os.path.isdir", lambda path: False)
-    run_bootstrap()
-    assert runs.calls == [
-        (
-            [
-                "git",
-                "-c",
-                "advice.detachedHead=false",
-                "clone",
-                "-q",
-                "--depth",
-                "1",
-                "--branch",
-                colab.INSTALL_REF,
-                f"https://github.com/{colab.REPOSITORY}.git",
-                "/content/cnn-course",
-            ],
-            {"check": True},
-        ),
-        ([sys.executable, "-m", "pip", "install", "-q", "/content/cnn-course"], {"check": True}),
-    ]
-    assert os.environ["COURSE_DATA_DIR"] == "/content/cnn-course/data"
-    assert capsys.readouterr().out == (
-        f"Colab: installed course_utils from {colab.REPOSITORY} at {colab.INSTALL_REF}; "
-        "data in /content/cnn-course/data\n"
-    )
+def test_bootstrap_pip_installs_the_pinned_tag_on_colab(capsys):
+    shell = FakeShell(COLAB_SHELL)
+    run_bootstrap(shell)
+    assert shell.magics == [("pip", f"install -q git+https://github.com/{colab.REPOSITORY}.git@{colab.INSTALL_REF}")]
+    assert capsys.readouterr() == ("", "")
 
 
-def test_bootstrap_reuses_an_existing_clone(runs, on_colab, monkeypatch, tmp_path, capsys):
-    clone = tmp_path / "cnn-course"
-    clone.mkdir()
-    monkeypatch.setattr(colab, "CLONE_DIR", str(clone))
-    run_bootstrap()
-    assert runs.calls == [([sys.executable, "-m", "pip", "install", "-q", str(clone)], {"check": True})]
-    assert os.environ["COURSE_DATA_DIR"] == f"{clone}/data"
-    assert (
-        capsys.readouterr().out
-        == f"Colab: installed course_utils from the existing clone {clone}; data in {clone}/data\n"
-    )
+@pytest.mark.parametrize("class_path", OTHER_SHELLS)
+def test_bootstrap_does_nothing_outside_colab(class_path, capsys):
+    shell = FakeShell(class_path)
+    run_bootstrap(shell)
+    assert shell.magics == []
+    assert capsys.readouterr() == ("", "")
 
 
-def test_bootstrap_follows_the_constants(runs, on_colab, monkeypatch, tmp_path):
+def test_bootstrap_follows_the_constants(monkeypatch):
     monkeypatch.setattr(colab, "REPOSITORY", "someone/fork")
     monkeypatch.setattr(colab, "INSTALL_REF", "v9.9.9")
-    monkeypatch.setattr(colab, "CLONE_DIR", str(tmp_path / "absent"))
-    run_bootstrap()
-    clone_command = runs.calls[0][0]
-    assert clone_command[-3:] == ["v9.9.9", "https://github.com/someone/fork.git", str(tmp_path / "absent")]
+    shell = FakeShell(COLAB_SHELL)
+    run_bootstrap(shell)
+    assert shell.magics == [("pip", "install -q git+https://github.com/someone/fork.git@v9.9.9")]
 
 
-def test_bootstrap_does_nothing_outside_colab(runs, monkeypatch, capsys):
-    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    run_bootstrap()
-    assert runs.calls == []
-    assert capsys.readouterr() == ("", "")
-    assert os.environ["COURSE_DATA_DIR"] == "value before the cell"
+def ruff_on_notebook_cell(command, source):
+    """Run ``ruff <command>`` on a one-cell notebook holding ``source``, as ruff checks the course's notebooks."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    options = ["--config", str(REPO / "pyproject.toml"), "--stdin-filename", "cell.ipynb"]
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *command, *options],
+        input=nbformat.writes(notebook),
+        capture_output=True,
+        text=True,
+    )
 
 
-def test_a_failing_command_stops_the_bootstrap(on_colab, monkeypatch):
-    def fail(command, **kwargs):
-        assert kwargs == {"check": True}
-        raise subprocess.CalledProcessError(128, command)
-
-    monkeypatch.setattr(subprocess, "run", fail)
-    monkeypatch.setattr("os.path.isdir", lambda path: False)
-    with pytest.raises(subprocess.CalledProcessError):
-        run_bootstrap()
-
-
-def test_bootstrap_source_is_a_clean_notebook_cell():
+def test_bootstrap_source_is_a_short_clean_notebook_cell():
     source = colab.bootstrap_cell_source()
+    assert len(source.splitlines()) <= 3
     assert not source.endswith("\n") and source.startswith("# Colab only:")
     assert "import course_utils" not in source and "from course_utils" not in source  # not installed yet on Colab
     for command in (["check"], ["format", "--check"]):
-        result = subprocess.run(
-            [sys.executable, "-m", "ruff", *command, "--config", str(REPO / "pyproject.toml"), "-"],
-            input=source + "\n",
-            capture_output=True,
-            text=True,
-        )
+        result = ruff_on_notebook_cell(command, source)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_shows_the_cell_as_it_is():
+    readme = (REPO / "README.md").read_text()
+    assert colab.bootstrap_cell_source() in readme, "paste bootstrap_cell_source() into the README's On Colab section"
+
+
+def test_ruff_check_of_a_cell_can_fail():
+    result = ruff_on_notebook_cell(["check"], "import os\n%pip install -q numpy")
+    assert result.returncode == 1 and "F401" in result.stdout
 
 
 def test_install_ref_is_the_released_version():
@@ -139,8 +104,7 @@ def test_install_ref_is_the_released_version():
     [
         ("REPOSITORY", "cnn-course", "REPOSITORY must look like 'owner/name'"),
         ("BRANCH", "main branch", "BRANCH must be a branch or tag name"),
-        ("INSTALL_REF", "3f2a9c1", "git clone --branch does not accept commit hashes"),
-        ("CLONE_DIR", "content/cnn-course", "CLONE_DIR must be an absolute path"),
+        ("INSTALL_REF", "v0.1.0 --upgrade", "INSTALL_REF must be a branch or tag name"),
     ],
 )
 def test_mistyped_constants_are_reported(monkeypatch, name, value, message):

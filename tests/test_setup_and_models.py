@@ -10,7 +10,7 @@ import tensorflow as tf
 import course_utils
 from course_utils._quiet import drop_tensorflow_info_lines
 from course_utils.models import build_mlp, compile_classifier, layer_table
-from course_utils.setup import current_profile
+from course_utils.profile import current_profile
 
 REPO = Path(__file__).resolve().parents[1]
 
