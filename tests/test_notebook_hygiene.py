@@ -12,6 +12,7 @@ import pytest
 from tool_loader import load_tool
 
 from course_utils import colab
+from course_utils.checkers import PASSED_MARK
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -75,6 +76,22 @@ def test_has_summary_quiz_exercises_and_tagged_solutions(notebook, notebook_path
     assert not any("solution" in cell.metadata.get("tags", []) for cell in notebook.cells[:solutions_start])
     quiz_cells = [cell for cell in code_cells(notebook) if cell.source.startswith("show_quiz(")]
     assert len(quiz_cells) == 1 and quiz_cells[0].source == f'show_quiz("{notebook_path.stem}")'
+
+
+@pytest.fixture(scope="module")
+def student_tool():
+    return load_tool("make_student_notebooks")
+
+
+def test_exercise_cells_follow_the_convention(notebook, student_tool):
+    """Answer cells (tagged "answer") sit in the Exercises section, carry a starter and are followed by a
+    checker cell whose check_... function the Setup section imports (tools/make_student_notebooks.py)."""
+    assert student_tool.exercise_problems(notebook) == []
+
+
+def test_stored_checker_verdicts_say_passed(notebook, student_tool):
+    """nbval compares outputs only: a stored "not yet" under the instructor's answer would pass it."""
+    assert student_tool.verdict_problems(notebook, PASSED_MARK) == []
 
 
 def test_slide_metadata_is_current(notebook):

@@ -1,0 +1,817 @@
+"""Checkers for the "write it yourself" exercises: a student's code against the course's reference.
+
+Every notebook's Exercises section asks the student to write at least one function (a 2D
+cross-correlation, an output size, a parameter count, ...) or to build a Keras model. The
+cell after the answer calls a checker from this module, e.g. ``check_correlate2d(correlate2d)``.
+The checker runs the student's function on a fixed list of inputs (a small worked example
+first, then edge cases, then random inputs from a fixed seed), compares every result with
+the reference in ``course_utils`` and returns a short verdict:
+
+    ✓ correlate2d passed all 9 checks (a small example, 1x1 kernels, full-size kernels, ...).
+    ✗ not yet: correlate2d(image=[[0, 1, 2], [3, 4, 5], [6, 7, 8]], kernel=[[1, 0], [0, -1]])
+      returned [[4, 4], [4, 4]]; expected [[-4, -4], [-4, -4]].
+      Hint: that is a convolution: cross-correlation slides the kernel as it is, without flipping it.
+
+(The second verdict is one line in a notebook, wrapped here.)
+
+A checker never raises on a half-written answer: the starter's ``...``, a
+``NotImplementedError``, a missing ``return``, a wrong type or any exception becomes a
+"not yet" that says what to fix. The inputs come from fixed seeds and the messages contain no
+timings or addresses, so a notebook's stored verdict is the same on every run (nbval compares
+it). Every verdict starts with ``PASSED_MARK`` or ``NOT_YET_MARK``.
+
+Instructors write a new checker with ``check_function`` (a reference, the cases, a
+comparison, the common mistakes) or, for models, use ``check_model``. The convention for
+exercise cells in the notebooks is described in ``tools/make_student_notebooks.py``.
+
+Keras (through ``course_utils.convolution``) is imported only inside the checkers that need
+it, so importing this module, as the student-copy tool does, does not start TensorFlow.
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import scipy.signal
+import scipy.special
+
+from course_utils import arithmetic, transforms
+
+PASSED_MARK = "✓"
+NOT_YET_MARK = "✗ not yet"
+SEED = 0
+MAX_SHOWN_VALUES = 20  # arrays with more values are described by their shape
+MAX_ERROR_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A checker's verdict: ``passed``, and the ``message`` the student reads.
+
+    Printing it, or leaving it as a cell's last expression, shows the message, so a
+    notebook cell reads ``check_correlate2d(correlate2d)``; tests assert ``result.passed``
+    (``bool(result)`` is the same). ``inputs`` holds the arguments of the first failed
+    check, by parameter name, so a student can rerun exactly that input.
+    """
+
+    passed: bool
+    message: str
+    inputs: dict[str, Any] = field(default_factory=dict, compare=False)  # arrays: not comparable with ==
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+
+class Case(NamedTuple):
+    """One input to try: what kind of input it is (for the verdict) and the arguments, in order."""
+
+    label: str
+    args: tuple
+
+
+class Mistake(NamedTuple):
+    """A common wrong answer written as a function, and the hint shown when a student's result equals it."""
+
+    hint: str
+    answer: Callable[..., Any]
+
+
+Comparison = Callable[[Any, Any], str | None]
+"""Compares the reference's result (first) with the student's (second): None when they
+agree, else what is wrong, phrased to follow "<call> ", e.g. "returned 27; expected 28"."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Describing values in a verdict
+# ---------------------------------------------------------------------------------------------
+
+
+def format_number(value: Any) -> str:
+    """A number as a verdict shows it: whole numbers with thousands separators, others to 6 digits."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):.6g}"
+    return repr(value)
+
+
+def _format_array(array: np.ndarray) -> str:
+    """Nested-list text of a small array, e.g. ``[[0, 1], [2, 3.5]]``."""
+    if array.ndim == 0:
+        value = array.item()
+        return str(value) if isinstance(value, int) else format_number(value)
+    return "[" + ", ".join(_format_array(row) for row in array) + "]"
+
+
+def describe_value(value: Any) -> str:
+    """A short, deterministic description of an input or a result for a verdict."""
+    if isinstance(value, np.ndarray):
+        if value.size <= MAX_SHOWN_VALUES:
+            return _format_array(value)
+        return f"<{'x'.join(str(side) for side in value.shape)} array>"
+    if isinstance(value, list):
+        if len(value) > MAX_SHOWN_VALUES:
+            return f"<list of {len(value)} items>"
+        return "[" + ", ".join(describe_value(item) for item in value) + "]"
+    if isinstance(value, numbers.Number):
+        return format_number(value)
+    if value is None or isinstance(value, (str, tuple)):
+        return _shorten(repr(value))
+    return f"a {type(value).__name__}"
+
+
+def describe_call(name: str, parameters: Sequence[str], args: tuple) -> str:
+    """``name(p1=..., p2=...)`` with the arguments described by ``describe_value``."""
+    described = ", ".join(f"{parameter}={describe_value(arg)}" for parameter, arg in zip(parameters, args, strict=True))
+    return f"{name}({described})"
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_ERROR_LENGTH else text[: MAX_ERROR_LENGTH - 1] + "…"
+
+
+def _not_yet(problem: str, hint: str | None = None, inputs: dict[str, Any] | None = None) -> CheckResult:
+    message = f"{NOT_YET_MARK}: {problem}"
+    if hint:
+        message += f"\n  Hint: {hint}"
+    return CheckResult(False, message, inputs or {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparisons
+# ---------------------------------------------------------------------------------------------
+
+
+def _as_numeric_array(value: Any) -> np.ndarray | None:
+    """``value`` (an array, nested list or tensor) as a NumPy array of numbers, else None."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
+    try:
+        array = np.asarray(value)
+    except Exception:  # ragged lists and other objects NumPy cannot convert
+        return None
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+        return None
+    return array
+
+
+def _as_number(value: Any) -> np.ndarray | None:
+    """``value`` as a 0-d numeric array (a Python or NumPy number, a 0-d array or tensor), else None."""
+    array = _as_numeric_array(value)
+    return array if array is not None and array.ndim == 0 else None
+
+
+def same_integer(expected: int, got: Any) -> str | None:
+    """Comparison for counts and indices: ``got`` must be a whole number (not a float) equal to ``expected``."""
+    number = _as_number(got)
+    if number is None:
+        return f"returned {describe_value(got)}; expected the whole number {format_number(expected)}"
+    if not np.issubdtype(number.dtype, np.integer):
+        return f"returned {number.item()!r}, a float; expected the whole number {format_number(expected)}"
+    if number.item() != expected:
+        return f"returned {format_number(number.item())}; expected {format_number(expected)}"
+    return None
+
+
+def close_numbers(rtol: float = 1e-6) -> Comparison:
+    """Comparison for one real number, equal to the reference within relative tolerance ``rtol``."""
+
+    def compare(expected: float, got: Any) -> str | None:
+        number = _as_number(got)
+        if number is None:
+            return f"returned {describe_value(got)}; expected a number, {format_number(expected)}"
+        if not np.isclose(number.item(), expected, rtol=rtol, atol=0.0):
+            return f"returned {format_number(number.item())}; expected {format_number(expected)}"
+        return None
+
+    return compare
+
+
+def close_arrays(rtol: float = 1e-5, atol: float = 1e-8, dtype_hint: str | None = None) -> Comparison:
+    """Comparison for arrays: same shape, values within tolerance, and (with ``dtype_hint``) the same dtype.
+
+    Lists and tensors count as arrays. Small results are shown in full; for larger ones the
+    verdict names the first position that differs.
+    """
+
+    def compare(expected: np.ndarray, got: Any) -> str | None:
+        expected = np.asarray(expected)
+        array = _as_numeric_array(got)
+        if array is None:
+            return f"returned {describe_value(got)}; expected an array of shape {expected.shape}"
+        if array.shape != expected.shape:
+            return f"returned an array of shape {array.shape}; expected shape {expected.shape}"
+        if dtype_hint is not None and array.dtype != expected.dtype:
+            return f"returned dtype {array.dtype}; expected {expected.dtype}, {dtype_hint}"
+        wrong = ~np.isclose(array, expected, rtol=rtol, atol=atol)
+        if not wrong.any():
+            return None
+        if expected.size <= MAX_SHOWN_VALUES:
+            return f"returned {describe_value(array)}; expected {describe_value(expected)}"
+        position = tuple(int(i) for i in np.argwhere(wrong)[0])
+        return (
+            f"returned a wrong value at {list(position)}: expected {format_number(expected[position].item())}, "
+            f"got {format_number(array[position].item())}"
+        )
+
+    return compare
+
+
+def _same_result(first: Any, second: Any) -> bool:
+    """Whether two results hold the same numbers (types aside); used to recognise a known mistake."""
+    first_array, second_array = _as_numeric_array(first), _as_numeric_array(second)
+    if first_array is None or second_array is None or first_array.shape != second_array.shape:
+        return False
+    return bool(np.allclose(first_array, second_array, rtol=1e-5, atol=1e-8, equal_nan=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# The generic checker
+# ---------------------------------------------------------------------------------------------
+
+
+def _call_quietly(function: Callable[..., Any], args: tuple) -> Any:
+    """Call ``function`` without NumPy's overflow warnings: the verdict reports the inf or nan itself."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return function(*args)
+
+
+def _starter_message(name: str) -> str:
+    return f"{name} is still the starter: replace the `...` with your code, run that cell, then run this check again."
+
+
+def _identical(original: Any, passed: Any) -> bool:
+    """Whether an argument is unchanged: same type, and for arrays the same shape, dtype and values."""
+    if isinstance(original, (list, tuple)):
+        return (
+            type(passed) is type(original)
+            and len(passed) == len(original)
+            and all(_identical(a, b) for a, b in zip(original, passed, strict=True))
+        )
+    if isinstance(original, np.ndarray):
+        return (
+            isinstance(passed, np.ndarray)
+            and passed.shape == original.shape
+            and passed.dtype == original.dtype
+            and bool(np.array_equal(passed, original, equal_nan=True))
+        )
+    return passed == original
+
+
+def _changed_argument(parameters: Sequence[str], before: tuple, after: tuple) -> str | None:
+    """The name of the first argument the student's function modified, if any."""
+    for parameter, original, passed in zip(parameters, before, after, strict=True):
+        if not _identical(original, passed):
+            return parameter
+    return None
+
+
+def _known_mistake(mistakes: Sequence[Mistake], args: tuple, got: Any) -> str | None:
+    """The hint of the first mistake whose answer equals the student's result on ``args``."""
+    for mistake in mistakes:
+        try:
+            wrong_answer = _call_quietly(mistake.answer, copy.deepcopy(args))
+        except Exception:  # this mistake cannot even be made on this input
+            continue
+        if _same_result(wrong_answer, got):
+            return mistake.hint
+    return None
+
+
+def check_function(
+    fn: Any,
+    name: str,
+    parameters: Sequence[str],
+    reference: Callable[..., Any],
+    cases: Sequence[Case],
+    compare: Comparison,
+    mistakes: Sequence[Mistake] = (),
+) -> CheckResult:
+    """Run a student's ``fn`` on every case, compare with ``reference``, and return the verdict.
+
+    The core of every function checker in this module. For each case, in order, ``fn`` is
+    called with deep copies of the arguments (so the reference sees the originals); the
+    first case where it raises, returns nothing, changes its input or returns a result that
+    ``compare`` rejects ends the check with a "not yet" naming that input. If the wrong
+    result equals one of the ``mistakes``' answers, its hint is added. ``parameters`` name
+    the arguments in the verdict, in the order of the exercise's signature.
+    """
+    if not callable(fn):
+        if fn is Ellipsis:
+            return _not_yet(_starter_message(name))
+        return _not_yet(f"{name} should be a function, got {describe_value(fn)}: define it with `def {name}(...):`.")
+    for index, case in enumerate(cases):
+        inputs = dict(zip(parameters, case.args, strict=True))
+        call = describe_call(name, parameters, case.args)
+        passed_args = copy.deepcopy(case.args)
+        try:
+            got = _call_quietly(fn, passed_args)
+        except NotImplementedError:
+            return _not_yet(_starter_message(name))
+        except Exception as error:  # any error in a half-written answer becomes a hint, never a crash
+            return _not_yet(f"{call} raised {type(error).__name__}: {_shorten(str(error))}", inputs=inputs)
+        if got is Ellipsis:
+            return _not_yet(_starter_message(name))
+        if got is None:
+            if index == 0:
+                return _not_yet(
+                    f"{name} returned None: replace the `...` in its body with your code and `return` the result."
+                )
+            return _not_yet(f"{call} returned None: some path through {name} ends without `return`.", inputs=inputs)
+        changed = _changed_argument(parameters, case.args, passed_args)
+        if changed is not None:
+            return _not_yet(
+                f"{call} changed its argument {changed}: leave the input as it is and build a new result "
+                "(e.g. start from a copy or from zeros).",
+                inputs=inputs,
+            )
+        expected = reference(*case.args)
+        problem = compare(expected, got)
+        if problem is not None:
+            return _not_yet(f"{call} {problem}.", _known_mistake(mistakes, case.args, got), inputs)
+    kinds = ", ".join(dict.fromkeys(case.label for case in cases))
+    return CheckResult(True, f"{PASSED_MARK} {name} passed all {len(cases)} checks ({kinds}).")
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise checkers: convolution and pooling (notebooks 05 and 06)
+# ---------------------------------------------------------------------------------------------
+
+_VALID_SHAPE_HINT = "'valid' keeps the kernel inside the image: the output has H - kh + 1 rows and W - kw + 1 columns."
+
+
+def check_correlate2d(fn: Any) -> CheckResult:
+    """Check a student's ``correlate2d(image, kernel)``: 2D cross-correlation, 'valid' (notebook 05).
+
+    Reference: ``course_utils.convolution.correlate2d`` (equal to
+    ``scipy.signal.correlate2d(image, kernel, mode="valid")``).
+    """
+    from course_utils import convolution  # imports Keras, so only when this checker runs
+
+    rng = np.random.default_rng(SEED)
+
+    def integers(shape: tuple[int, int], low: int = 0, high: int = 10) -> np.ndarray:
+        return rng.integers(low, high, shape)
+
+    def reals(shape: tuple[int, int]) -> np.ndarray:
+        return np.round(rng.uniform(-1, 1, shape), 2)
+
+    cases = [
+        Case("a small example", (np.arange(9).reshape(3, 3), np.array([[1, 0], [0, -1]]))),
+        Case("1x1 kernels", (integers((3, 4)), np.array([[2]]))),
+        Case("full-size kernels", (integers((3, 3)), integers((3, 3), -2, 3))),
+        Case("non-square inputs", (integers((4, 6)), integers((2, 3), -2, 3))),
+        Case("non-square inputs", (integers((5, 3)), integers((3, 1), -2, 3))),
+        Case("real-valued kernels", (integers((4, 4)), reals((2, 2)))),
+        Case("random images", (reals((6, 6)), reals((3, 3)))),
+        Case("random images", (reals((8, 5)), reals((3, 3)))),
+        Case("a 28x28 image", (reals((28, 28)), reals((3, 3)))),
+    ]
+    mistakes = [
+        Mistake(
+            "that is a convolution: cross-correlation slides the kernel as it is, without flipping it.",
+            convolution.convolve2d,
+        ),
+        Mistake(_VALID_SHAPE_HINT, lambda image, kernel: scipy.signal.correlate2d(image, kernel, mode="full")),
+        Mistake(_VALID_SHAPE_HINT, lambda image, kernel: scipy.signal.correlate2d(image, kernel, mode="same")),
+        Mistake(
+            "your loops stop one position early: range(H - kh + 1) visits every row where the kernel fits.",
+            lambda image, kernel: convolution.correlate2d(image, kernel)[:-1, :-1],
+        ),
+    ]
+    return check_function(
+        fn, "correlate2d", ("image", "kernel"), convolution.correlate2d, cases, close_arrays(), mistakes
+    )
+
+
+def check_max_pool2d(fn: Any) -> CheckResult:
+    """Check a student's ``max_pool2d(x, pool_size, stride)`` on a 2D map, 'valid' windows (notebook 06).
+
+    Reference: ``course_utils.convolution.pool2d(x, pool_size, stride, mode="max")``.
+    """
+    from course_utils import convolution  # imports Keras, so only when this checker runs
+
+    rng = np.random.default_rng(SEED)
+
+    def integers(shape: tuple[int, int], low: int = 0, high: int = 10) -> np.ndarray:
+        return rng.integers(low, high, shape)
+
+    cases = [
+        Case("a small example", (np.arange(1, 17).reshape(4, 4), 2, 2)),
+        Case("negative values", (integers((4, 4), -9, 0), 2, 2)),
+        Case("overlapping windows", (integers((5, 5)), 3, 2)),
+        Case("sizes that do not divide evenly", (integers((5, 5)), 2, 2)),
+        Case("sizes that do not divide evenly", (integers((7, 6)), 3, 3)),
+        Case("stride larger than the window", (integers((6, 6)), 2, 3)),
+        Case("1x1 windows", (integers((3, 4)), 1, 1)),
+        Case("non-square inputs", (integers((4, 8)), 2, 2)),
+        Case("random maps", (np.round(rng.normal(size=(8, 8)), 2), 2, 2)),
+        Case("random maps", (np.round(rng.normal(size=(9, 7)), 2), 3, 2)),
+    ]
+    mistakes = [
+        Mistake(
+            "that is average pooling: keep the largest value of each window.",
+            lambda x, pool_size, stride: convolution.pool2d(x, pool_size, stride, mode="average"),
+        ),
+        Mistake(
+            "move the window `stride` pixels at a time, which need not equal pool_size.",
+            lambda x, pool_size, stride: convolution.pool2d(x, pool_size, pool_size),
+        ),
+        Mistake(
+            "windows that do not fit entirely are dropped: the output side is (H - pool_size) // stride + 1.",
+            lambda x, pool_size, stride: convolution.pool2d(x, pool_size, stride, padding="same"),
+        ),
+        Mistake(
+            "start each window's maximum from one of its values (or use .max()), not from 0: values may be negative.",
+            lambda x, pool_size, stride: np.maximum(convolution.pool2d(x, pool_size, stride), 0),
+        ),
+    ]
+    return check_function(
+        fn, "max_pool2d", ("x", "pool_size", "stride"), convolution.pool2d, cases, close_arrays(), mistakes
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise checkers: layer arithmetic (notebooks 01, 03, 05 and 07)
+# ---------------------------------------------------------------------------------------------
+
+
+def _random_conv_geometries(rng: np.random.Generator, count: int) -> list[tuple[int, int, int, int]]:
+    """``count`` random (n, k, stride, padding) tuples whose kernel fits the padded input."""
+    geometries = []
+    while len(geometries) < count:
+        n, k, stride, padding = (int(rng.integers(low, high)) for low, high in ((5, 65), (1, 8), (1, 4), (0, 4)))
+        if k <= n + 2 * padding:
+            geometries.append((n, k, stride, padding))
+    return geometries
+
+
+def check_conv_output_size(fn: Any) -> CheckResult:
+    """Check a student's ``conv_output_size(n, k, stride, padding)``: ``floor((n - k + 2p) / s) + 1``.
+
+    ``padding`` is a number of zero pixels on each side. Reference:
+    ``course_utils.arithmetic.conv_output_size``. Notebooks 05 and 07.
+    """
+    rng = np.random.default_rng(SEED)
+    cases = [
+        Case("the lecture's 28x28 image", (28, 3, 1, 0)),
+        Case("stride 2", (32, 5, 2, 0)),
+        Case("stride 2", (7, 3, 2, 0)),
+        Case("windows that do not fit at the edge", (6, 3, 2, 0)),
+        Case("padding", (28, 3, 1, 1)),
+        Case("padding", (5, 3, 2, 1)),
+        Case("padding", (7, 5, 1, 2)),
+        Case("a kernel as large as the input", (5, 5, 1, 0)),
+        Case("1x1 kernels", (7, 1, 1, 0)),
+        *(Case("random sizes", geometry) for geometry in _random_conv_geometries(rng, 3)),
+    ]
+    mistakes = [
+        Mistake(
+            "use // (floor division): a window that does not fit entirely is not counted.",
+            lambda n, k, stride, padding: (n - k + 2 * padding) / stride + 1,
+        ),
+        Mistake(
+            "count the first position too: floor((n - k + 2p) / s) + 1.",
+            lambda n, k, stride, padding: (n - k + 2 * padding) // stride,
+        ),
+        Mistake(
+            "padding adds p pixels on each side, 2p in all.",
+            lambda n, k, stride, padding: (n - k + padding) // stride + 1,
+        ),
+        Mistake(
+            "divide by the stride: the window moves s pixels at a time.",
+            lambda n, k, stride, padding: n - k + 2 * padding + 1,
+        ),
+    ]
+    return check_function(
+        fn,
+        "conv_output_size",
+        ("n", "k", "stride", "padding"),
+        arithmetic.conv_output_size,
+        cases,
+        same_integer,
+        mistakes,
+    )
+
+
+def check_dense_params(fn: Any) -> CheckResult:
+    """Check a student's ``dense_params(inputs, units)``: ``inputs * units + units`` (notebooks 01 and 03).
+
+    Reference: ``course_utils.arithmetic.dense_params``.
+    """
+    rng = np.random.default_rng(SEED)
+    cases = [
+        Case("the lecture's hidden layer", (784, 128)),
+        Case("the lecture's output layer", (128, 10)),
+        Case("one input and one unit", (1, 1)),
+        Case("more units than inputs", (3, 64)),
+        *(Case("random layers", (int(rng.integers(1, 5000)), int(rng.integers(1, 513)))) for _ in range(3)),
+    ]
+    mistakes = [
+        Mistake("each unit also has one bias: add units.", lambda inputs, units: inputs * units),
+        Mistake("there is one bias per unit, not per input.", lambda inputs, units: inputs * units + inputs),
+    ]
+    return check_function(
+        fn, "dense_params", ("inputs", "units"), arithmetic.dense_params, cases, same_integer, mistakes
+    )
+
+
+def check_conv2d_params(fn: Any) -> CheckResult:
+    """Check a student's ``conv2d_params(kernel_size, in_channels, filters)``: ``(k * k * c + 1) * f``.
+
+    Reference: ``course_utils.arithmetic.conv2d_params``. Notebooks 03 and 07.
+    """
+    rng = np.random.default_rng(SEED)
+    cases = [
+        Case("the lecture's first convolution", (3, 1, 32)),
+        Case("the lecture's second convolution", (3, 32, 64)),
+        Case("RGB inputs", (5, 3, 64)),
+        Case("1x1 convolutions", (1, 64, 32)),
+        *(
+            Case("random layers", (int(rng.integers(1, 8)), int(rng.integers(1, 257)), int(rng.integers(1, 257))))
+            for _ in range(3)
+        ),
+    ]
+    mistakes = [
+        Mistake(
+            "each filter has one k x k slice per input channel: multiply by in_channels.",
+            lambda k, in_channels, filters: (k * k + 1) * filters,
+        ),
+        Mistake("each filter also has one bias.", lambda k, in_channels, filters: k * k * in_channels * filters),
+        Mistake(
+            "a kernel is k x k: square kernel_size.", lambda k, in_channels, filters: (k * in_channels + 1) * filters
+        ),
+    ]
+    return check_function(
+        fn,
+        "conv2d_params",
+        ("kernel_size", "in_channels", "filters"),
+        arithmetic.conv2d_params,
+        cases,
+        same_integer,
+        mistakes,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise checkers: images as arrays (notebooks 02 and 04)
+# ---------------------------------------------------------------------------------------------
+
+
+def _random_pixel(rng: np.random.Generator) -> tuple[int, int, int]:
+    """A random (row, col, width) with the column inside the image."""
+    width = int(rng.integers(1, 65))
+    return int(rng.integers(0, 64)), int(rng.integers(0, width)), width
+
+
+def check_flat_index(fn: Any) -> CheckResult:
+    """Check a student's ``flat_index(row, col, width)``: ``row * width + col``, counting from 0 (notebook 02).
+
+    Reference: ``course_utils.transforms.flat_index``.
+    """
+    rng = np.random.default_rng(SEED)
+    cases = [
+        Case("the first pixel", (0, 0, 28)),
+        Case("the end of the first row", (0, 27, 28)),
+        Case("the start of the second row", (1, 0, 28)),
+        Case("the last pixel", (27, 27, 28)),
+        Case("the lecture's example", (10, 10, 28)),
+        Case("other widths", (5, 3, 32)),
+        Case("other widths", (3, 2, 5)),
+        *(Case("random pixels", _random_pixel(rng)) for _ in range(3)),
+    ]
+    mistakes = [
+        Mistake(
+            "rows come first: all of row 0, then row 1, ..., so the index is row * width + col.",
+            lambda row, col, width: col * width + row,
+        ),
+        Mistake(
+            "count from 0, as NumPy does: pixel (0, 0) has index 0.", lambda row, col, width: row * width + col + 1
+        ),
+    ]
+    return check_function(
+        fn, "flat_index", ("row", "col", "width"), transforms.flat_index, cases, same_integer, mistakes
+    )
+
+
+def _shift_reference(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    return transforms.shift_images(image[None], dx=dx, dy=dy)[0]
+
+
+def check_shift_image(fn: Any) -> CheckResult:
+    """Check a student's ``shift_image(image, dx, dy)``: move one 2D image ``dx`` right and ``dy`` down.
+
+    Pixels pushed out of the frame are lost and the uncovered ones are 0 (no wrap-around);
+    the result keeps the input's shape and dtype. Reference:
+    ``course_utils.transforms.shift_images`` on a batch of one. Notebook 04.
+    """
+    rng = np.random.default_rng(SEED)
+
+    def digits(shape: tuple[int, int]) -> np.ndarray:
+        return rng.integers(1, 10, shape).astype(np.uint8)  # no zeros, so every filled-in 0 shows
+
+    cases = [
+        Case("a small example", (np.arange(1, 10, dtype=np.uint8).reshape(3, 3), 1, 0)),
+        Case("no shift", (digits((3, 3)), 0, 0)),
+        Case("shifts down", (digits((4, 4)), 0, 1)),
+        Case("shifts left and up", (digits((4, 4)), -1, -2)),
+        Case("shifts to the edge of the frame", (digits((4, 5)), 4, -3)),
+        Case("non-square images", (digits((3, 5)), 2, 1)),
+        Case("float images", (np.round(rng.uniform(0, 1, (5, 5)), 2).astype(np.float32), -2, 1)),
+        Case("a 28x28 digit", (digits((28, 28)), 3, -4)),
+    ]
+    mistakes = [
+        Mistake(
+            "pixels that leave the frame must not come back on the other side (np.roll wraps around): fill with 0.",
+            lambda image, dx, dy: np.roll(image, (dy, dx), axis=(0, 1)),
+        ),
+        Mistake(
+            "dx moves columns (right) and dy moves rows (down): you swapped them.",
+            lambda image, dx, dy: _shift_reference(image, dy, dx),
+        ),
+        Mistake(
+            "a positive dx moves the image right and a positive dy moves it down.",
+            lambda image, dx, dy: _shift_reference(image, -dx, -dy),
+        ),
+    ]
+    dtype_rule = close_arrays(dtype_hint="the input's dtype (np.zeros_like(image) keeps it)")
+    return check_function(fn, "shift_image", ("image", "dx", "dy"), _shift_reference, cases, dtype_rule, mistakes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise checkers: activations and regularization (notebooks 01 and 08)
+# ---------------------------------------------------------------------------------------------
+
+
+def check_softmax(fn: Any) -> CheckResult:
+    """Check a student's ``softmax(scores)`` on a 1D array: ``exp(z_j) / sum_k exp(z_k)`` (notebook 01).
+
+    It must be numerically stable: scores of 1000 must not overflow ``np.exp`` (subtracting
+    the largest score first does not change the result). Reference: ``scipy.special.softmax``.
+    """
+    rng = np.random.default_rng(SEED)
+    cases = [
+        Case("a small example", (np.array([2.0, 1.0, 0.1]),)),
+        Case("a single score", (np.array([3.0]),)),
+        Case("equal scores", (np.full(4, 0.5),)),
+        Case("negative scores", (np.array([-1.0, -2.0, -3.0]),)),
+        Case("large scores", (np.array([1000.0, 1001.0, 1002.0]),)),
+        Case("very negative scores", (np.array([-1000.0, -1001.0, -1002.0]),)),
+        Case("random scores", (np.round(rng.normal(0, 5, 10), 2),)),
+        Case("random scores", (np.round(rng.normal(0, 50, 10), 2),)),
+    ]
+    mistakes = [
+        Mistake(
+            "np.exp overflows for large scores: subtract the largest score first, which leaves softmax unchanged.",
+            lambda scores: np.exp(scores) / np.sum(np.exp(scores)),
+        ),
+        Mistake(
+            "divide by the sum of the exponentials, so that the outputs add up to 1.",
+            lambda scores: np.exp(scores - np.max(scores)),
+        ),
+    ]
+    return check_function(fn, "softmax", ("scores",), scipy.special.softmax, cases, close_arrays(), mistakes)
+
+
+def _l2_reference(weights: list[np.ndarray], factor: float) -> float:
+    return factor * sum(float(np.sum(np.square(w))) for w in weights)
+
+
+def check_l2_penalty(fn: Any) -> CheckResult:
+    """Check a student's ``l2_penalty(weights, factor)``: ``factor * sum of w**2`` over a list of arrays.
+
+    This is the term Keras adds to the loss for ``kernel_regularizer=keras.regularizers.L2(factor)``
+    (notebook 08), summed over every weight array in ``weights``.
+    """
+    rng = np.random.default_rng(SEED)
+
+    def reals(*shape: int) -> np.ndarray:
+        return np.round(rng.normal(0, 0.5, shape), 2)
+
+    cases = [
+        Case("a small example", ([np.array([1.0, -2.0])], 0.1)),
+        Case("arrays of different shapes", ([reals(2, 3), reals(3)], 0.01)),
+        Case("negative weights", ([np.array([[-1.0, -2.0], [-3.0, -4.0]])], 0.5)),
+        Case("a factor of 0", ([reals(3, 3)], 0.0)),
+        Case("no weights at all", ([], 0.1)),
+        Case("a random small CNN", ([reals(3, 3, 1, 4), reals(4), reals(16, 10), reals(10)], 1e-3)),
+    ]
+    mistakes = [
+        Mistake("multiply the sum by the factor λ.", lambda weights, factor: _l2_reference(weights, 1.0)),
+        Mistake(
+            "square each weight: L1 uses |w|, L2 uses w².",
+            lambda weights, factor: factor * sum(float(np.sum(np.abs(w))) for w in weights),
+        ),
+        Mistake(
+            "square each weight before adding it up.",
+            lambda weights, factor: factor * sum(float(np.sum(w)) for w in weights),
+        ),
+        Mistake(
+            "add up the squares of every array in the list, not only the first.",
+            lambda weights, factor: _l2_reference(weights[:1], factor),
+        ),
+    ]
+    return check_function(fn, "l2_penalty", ("weights", "factor"), _l2_reference, cases, close_numbers(), mistakes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Models (notebooks 07-10)
+# ---------------------------------------------------------------------------------------------
+
+
+def _layer_names(layer_types: Sequence[str | type]) -> list[str]:
+    return [kind if isinstance(kind, str) else kind.__name__ for kind in layer_types]
+
+
+def _arrow(names: Sequence[str]) -> str:
+    return " → ".join(names) if names else "(no layers)"
+
+
+def _check_model_requirements(
+    params: int | None,
+    params_within: tuple[int, int] | None,
+    output_shape: tuple[int | None, ...] | None,
+    layer_types: Sequence[str | type] | None,
+) -> None:
+    """Raise ``ValueError`` when the exercise itself is set up wrongly (an instructor's mistake)."""
+    if params is None and params_within is None and output_shape is None and layer_types is None:
+        raise ValueError("give at least one of params, params_within, output_shape or layer_types to check")
+    if params is not None and params_within is not None:
+        raise ValueError("give params (an exact count) or params_within (a range), not both")
+    if params is not None:
+        arithmetic.check_non_negative_int("params", params)
+    if params_within is not None and (len(params_within) != 2 or not 0 <= params_within[0] <= params_within[1]):
+        raise ValueError(f"params_within must be a (low, high) pair with 0 <= low <= high, got {params_within!r}")
+    if output_shape is not None and (not isinstance(output_shape, tuple) or output_shape[:1] != (None,)):
+        raise ValueError(
+            f"output_shape must be a tuple like model.output_shape, batch first: (None, 10); got {output_shape!r}"
+        )
+
+
+def check_model(
+    model: Any,
+    *,
+    params: int | None = None,
+    params_within: tuple[int, int] | None = None,
+    output_shape: tuple[int | None, ...] | None = None,
+    layer_types: Sequence[str | type] | None = None,
+) -> CheckResult:
+    """Check a student's Keras model: its layers, output shape and parameter count (notebooks 07-10).
+
+    For "build a Sequential that ..." exercises. ``layer_types`` lists the layers in order
+    (class names such as "Conv2D" or the classes; the input layer does not count),
+    ``output_shape`` is compared with ``model.output_shape`` (batch dimension first, e.g.
+    ``(None, 10)``), ``params`` with ``model.count_params()`` exactly and ``params_within``
+    as an inclusive ``(low, high)`` range. Give at least one of them.
+    """
+    import keras  # here, not at the top: see the module docstring
+
+    _check_model_requirements(params, params_within, output_shape, layer_types)
+    if model is Ellipsis or model is None:
+        return _not_yet("the model is still the starter: build it with keras.Sequential([...]) and run that cell.")
+    if not isinstance(model, keras.Model):
+        return _not_yet(
+            f"expected a Keras model, got {describe_value(model)}: wrap the layers in keras.Sequential([...])."
+        )
+    if not model.built:
+        return _not_yet(
+            "Keras does not know the model's input shape yet: start the list of layers with keras.Input(shape=...)."
+        )
+    try:
+        names = [type(layer).__name__ for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+        shape, count = model.output_shape, model.count_params()
+    except Exception as error:  # a model Keras cannot describe: report it instead of crashing
+        return _not_yet(f"Keras could not describe the model: {type(error).__name__}: {_shorten(str(error))}")
+    passed = []
+    if layer_types is not None:
+        if names != _layer_names(layer_types):
+            return _not_yet(f"the model's layers are {_arrow(names)}; expected {_arrow(_layer_names(layer_types))}.")
+        passed.append(f"layers {_arrow(names)}")
+    if output_shape is not None:
+        if shape != output_shape:
+            return _not_yet(f"the model's output shape is {shape}; expected {output_shape}.")
+        passed.append(f"output shape {shape}")
+    if params is not None:
+        if count != params:
+            return _not_yet(f"the model has {count:,} parameters; expected {params:,}.")
+        passed.append(f"{count:,} parameters")
+    if params_within is not None:
+        low, high = params_within
+        if not low <= count <= high:
+            return _not_yet(f"the model has {count:,} parameters; expected between {low:,} and {high:,}.")
+        passed.append(f"{count:,} parameters, between {low:,} and {high:,}")
+    return CheckResult(True, f"{PASSED_MARK} the model passed all {len(passed)} checks ({', '.join(passed)}).")
