@@ -10,6 +10,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
+# Optional companion notebooks (deep dives that do not fit a class), e.g. extras/05b_….ipynb.
+COMPANION_DIR = NOTEBOOK_DIR / "extras"
+
+
+def course_notebooks() -> list[Path]:
+    """Every notebook of the course: the numbered lessons, then their companions in ``extras/``."""
+    lessons = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    return lessons + sorted(COMPANION_DIR.glob("[0-9][0-9][a-z]_*.ipynb"))
 
 
 def find_notebooks(requested: list[Path]) -> list[Path] | None:
@@ -18,7 +26,7 @@ def find_notebooks(requested: list[Path]) -> list[Path] | None:
     Prints which are missing and returns None when a named notebook does not exist, so a
     tool can stop with exit code 2 instead of failing halfway through.
     """
-    paths = requested or sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    paths = requested or course_notebooks()
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)

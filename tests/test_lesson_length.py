@@ -1,0 +1,55 @@
+"""One lesson fits one class: the numbered notebooks stay within the runner's length limits."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from tool_loader import load_tool
+
+run_notebooks = load_tool("run_notebooks")
+notebook_files = load_tool("notebook_files")
+LESSONS = sorted(notebook_files.NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def make_notebook(markdown: list[str], code_cells: int = 0) -> nbformat.NotebookNode:
+    cells = [nbformat.v4.new_markdown_cell(text) for text in markdown]
+    cells += [nbformat.v4.new_code_cell("print(1)") for _ in range(code_cells)]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def test_lesson_length_counts_markdown_words_and_all_cells():
+    notebook = make_notebook(["# Title\nTwo words", "three more words here"], code_cells=2)
+    assert run_notebooks.lesson_length(notebook) == (7, 4)
+
+
+@pytest.mark.parametrize(
+    ("folder", "words", "cells", "too_long"),
+    [
+        ("notebooks", run_notebooks.MAX_LESSON_WORDS, run_notebooks.MAX_LESSON_CELLS, False),
+        ("notebooks", run_notebooks.MAX_LESSON_WORDS + 1, 10, True),
+        ("notebooks", 100, run_notebooks.MAX_LESSON_CELLS + 1, True),
+        ("extras", run_notebooks.MAX_LESSON_WORDS + 1, run_notebooks.MAX_LESSON_CELLS + 1, False),
+    ],
+)
+def test_only_numbered_lessons_over_a_limit_are_too_long(folder, words, cells, too_long):
+    result = run_notebooks.RunResult(Path(folder) / "05b_x.ipynb", 1.0, None, words, cells)
+    assert result.too_long_for_a_class is too_long
+
+
+def test_the_table_flags_a_lesson_that_is_too_long():
+    result = run_notebooks.RunResult(Path("notebooks/05_x.ipynb"), 1.0, None, 3_000, 70)
+    table = run_notebooks.format_table([result], max_seconds=60)
+    assert "| 3,000 | 70 |" in table and "TOO LONG" in table
+
+
+def test_companion_notebooks_are_found_after_the_lessons():
+    found = notebook_files.course_notebooks()
+    assert found[: len(LESSONS)] == LESSONS
+    assert all(path.parent == notebook_files.COMPANION_DIR for path in found[len(LESSONS) :])
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.name)
+def test_every_lesson_fits_one_class(path):
+    words, cells = run_notebooks.lesson_length(nbformat.read(path, as_version=4))
+    assert words <= run_notebooks.MAX_LESSON_WORDS, f"{words:,} markdown words: move a deep dive to notebooks/extras/"
+    assert cells <= run_notebooks.MAX_LESSON_CELLS, f"{cells} cells: move a deep dive to notebooks/extras/"
