@@ -36,34 +36,39 @@ COLAB_METADATA: dict = {"accelerator": "GPU", "colab": {"gpuType": "T4", "proven
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 COLAB_GITHUB_PREFIX = "https://colab.research.google.com/github/"
 
-_NOTEBOOK_NAME = re.compile(r"\d\d_[a-z0-9_]+\.ipynb")
+_NOTEBOOK_NAME = re.compile(r"\d\d_[a-z0-9_]+\.ipynb")  # a lesson, notebooks/NN_name.ipynb
+_COMPANION_NAME = re.compile(r"\d\d[a-z]_[a-z0-9_]+\.ipynb")  # a companion, notebooks/extras/NNb_name.ipynb
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _GIT_REF = re.compile(r"[A-Za-z0-9_./-]+")
 _COLAB_URL = re.compile(re.escape(COLAB_GITHUB_PREFIX) + r"[^\s\"'()<>]+")
 
 
 def badge_url(notebook_path: str | os.PathLike[str]) -> str:
-    """Return the Colab URL that opens ``notebooks/NN_name.ipynb`` from the GitHub repository.
+    """Return the Colab URL that opens a course notebook from the GitHub repository.
 
-    Used for the badge in every notebook's first cell. Only the last two parts of
-    the path count, so ``notebooks/01_ann_basics.ipynb`` and an absolute path to the same
-    file give the same URL.
+    Used for the badge in every notebook's first cell. A lesson is ``notebooks/NN_name.ipynb``,
+    a companion notebook ``notebooks/extras/NNb_name.ipynb``. Only the parts of the path from
+    ``notebooks`` on count, so a relative and an absolute path to the same file give the same URL.
 
     Raises:
-        ValueError: the path is not a course notebook, i.e. not ``notebooks/NN_name.ipynb``
-            with a two-digit number and a lower-case name.
+        ValueError: the path is neither a lesson nor a companion notebook (two digits, a letter
+            for companions, an underscore, a lower-case name, in the right folder).
     """
     _check_settings()
     if not isinstance(notebook_path, (str, os.PathLike)):
         raise TypeError(f"notebook_path must be a str or path, got {type(notebook_path).__name__}")
     parts = PurePath(notebook_path).parts
-    if len(parts) < 2 or parts[-2] != "notebooks" or not _NOTEBOOK_NAME.fullmatch(parts[-1]):
+    if len(parts) >= 2 and parts[-2] == "notebooks" and _NOTEBOOK_NAME.fullmatch(parts[-1]):
+        relative = f"notebooks/{parts[-1]}"
+    elif len(parts) >= 3 and parts[-3:-1] == ("notebooks", "extras") and _COMPANION_NAME.fullmatch(parts[-1]):
+        relative = f"notebooks/extras/{parts[-1]}"
+    else:
         raise ValueError(
             f"{os.fspath(notebook_path)!r} is not a course notebook path: expected "
-            "notebooks/NN_name.ipynb, e.g. notebooks/01_ann_basics.ipynb (two digits, an underscore, "
-            "a lower-case name, inside the notebooks/ folder)"
+            "notebooks/NN_name.ipynb (e.g. notebooks/01_ann_basics.ipynb) or a companion "
+            "notebooks/extras/NNb_name.ipynb (e.g. notebooks/extras/05b_convolution_in_depth.ipynb)"
         )
-    return f"{COLAB_GITHUB_PREFIX}{REPOSITORY}/blob/{BRANCH}/notebooks/{parts[-1]}"
+    return f"{COLAB_GITHUB_PREFIX}{REPOSITORY}/blob/{BRANCH}/{relative}"
 
 
 def badge_markdown(notebook_path: str | os.PathLike[str]) -> str:

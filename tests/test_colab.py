@@ -125,6 +125,14 @@ def test_badge_url_points_at_the_notebook_on_the_branch(path):
     )
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["notebooks/extras/05b_convolution_in_depth.ipynb", REPO / "notebooks/extras/05b_convolution_in_depth.ipynb"],
+)
+def test_badge_url_of_a_companion_notebook_keeps_the_extras_folder(path):
+    assert colab.badge_url(path).endswith(f"/blob/{colab.BRANCH}/notebooks/extras/05b_convolution_in_depth.ipynb")
+
+
 def test_badge_url_follows_repository_and_branch(monkeypatch):
     monkeypatch.setattr(colab, "REPOSITORY", "someone/fork")
     monkeypatch.setattr(colab, "BRANCH", "v0.2.0")
@@ -143,6 +151,8 @@ def test_badge_url_follows_repository_and_branch(monkeypatch):
         "notebooks/01_ANN_basics.ipynb",
         "notebooks/01_ann_basics.py",
         "notebooks/",
+        "notebooks/05b_convolution_in_depth.ipynb",
+        "notebooks/extras/05_convolution.ipynb",
     ],
 )
 def test_badge_url_rejects_paths_that_are_not_course_notebooks(path):

@@ -15,7 +15,9 @@ from course_utils import colab
 from course_utils.checkers import PASSED_MARK
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = load_tool("notebook_files").course_notebooks()  # the lessons, then their companions in extras/
+# The lecture notes are "the lecture notes" to students, never the names of their source files.
+SOURCE_FILE_NAMES = re.compile(r"seed 00[0-4]|the seed's|the seeds|\bdecks?\b|\bseeds? [0-9]\b", re.I)
 TENSORFLOW_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:|absl::InitializeLog|oneDNN custom operations", re.M)
 
 
@@ -66,16 +68,38 @@ def test_colab_asks_for_a_gpu(notebook):
         assert notebook.metadata.get(key) == value
 
 
+def is_lesson(notebook_path: Path) -> bool:
+    """A numbered lesson, as opposed to an optional companion notebook in notebooks/extras/."""
+    return notebook_path.parent.name == "notebooks"
+
+
 def test_has_summary_quiz_exercises_and_tagged_solutions(notebook, notebook_path):
+    """Lessons end with Summary, quiz, Exercises, Solutions; companions may leave the quiz out."""
     headings = [line for cell in notebook.cells if cell.cell_type == "markdown" for line in cell.source.splitlines()]
     order = ["## Summary", "## Self-check quiz", "## Exercises", "## Solutions"]
+    if not is_lesson(notebook_path):
+        order.remove("## Self-check quiz")
     positions = [next(i for i, line in enumerate(headings) if line.startswith(h)) for h in order]
     assert positions == sorted(positions), f"sections must come in the order {order}"
     solutions_start = next(i for i, c in enumerate(notebook.cells) if c.source.startswith("## Solutions"))
     assert all("solution" in cell.metadata.get("tags", []) for cell in notebook.cells[solutions_start:])
     assert not any("solution" in cell.metadata.get("tags", []) for cell in notebook.cells[:solutions_start])
     quiz_cells = [cell for cell in code_cells(notebook) if cell.source.startswith("show_quiz(")]
-    assert len(quiz_cells) == 1 and quiz_cells[0].source == f'show_quiz("{notebook_path.stem}")'
+    if is_lesson(notebook_path):
+        assert len(quiz_cells) == 1 and quiz_cells[0].source == f'show_quiz("{notebook_path.stem}")'
+
+
+def test_every_lesson_has_a_checked_write_it_yourself_exercise(notebook, notebook_path):
+    if is_lesson(notebook_path):
+        answers = [cell for cell in code_cells(notebook) if "answer" in cell.metadata.get("tags", [])]
+        assert answers, "add a 'write it yourself' exercise with a checker (tools/make_student_notebooks.add_exercise)"
+
+
+def test_students_read_about_the_lecture_notes_not_source_files(notebook):
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "markdown":
+            found = SOURCE_FILE_NAMES.search(" ".join(cell.source.split()))
+            assert not found, f"cell {index} says {found.group(0)!r}: call the source 'the lecture notes'"
 
 
 @pytest.fixture(scope="module")
@@ -141,10 +165,10 @@ def test_timing_table_flags_failures_and_slow_notebooks():
         run_notebooks.RunResult(Path("03_c.ipynb"), 3.0, "AssertionError: accuracy 0.5"),
     ]
     table = run_notebooks.format_table(results, max_seconds=60)
-    assert "| 01_a.ipynb | 12.0 | ok |" in table
-    assert "| 02_b.ipynb | 75.0 | TOO SLOW (budget 60 s) |" in table
-    assert "| 03_c.ipynb | 3.0 | FAILED: AssertionError: accuracy 0.5 |" in table
-    assert table.endswith("| total | 90.0 | |")
+    assert "| 01_a.ipynb | 12.0 | 0 | 0 | ok |" in table
+    assert "| 02_b.ipynb | 75.0 | 0 | 0 | TOO SLOW (budget 60 s) |" in table
+    assert "| 03_c.ipynb | 3.0 | 0 | 0 | FAILED: AssertionError: accuracy 0.5 |" in table
+    assert table.endswith("| total | 90.0 | | | |")
 
 
 def test_timing_tool_refuses_missing_notebooks(capsys):

@@ -18,7 +18,7 @@ from course_utils import colab
 from course_utils.checkers import NOT_YET_MARK, PASSED_MARK
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = load_tool("notebook_files").course_notebooks()  # the lessons, then their companions in extras/
 
 
 make_student_notebooks = load_tool("make_student_notebooks")
@@ -242,9 +242,12 @@ def test_missing_notebook_is_reported(tmp_path, capsys):
 def test_course_notebooks_reach_students_without_solutions(tmp_path):
     assert NOTEBOOKS, "no notebooks found in notebooks/"
     assert make_student_notebooks.main(["--output", str(tmp_path)]) == 0
-    assert sorted(path.name for path in tmp_path.glob("*.ipynb")) == [path.name for path in NOTEBOOKS]
+    copies = sorted(tmp_path.glob("*.ipynb")) + sorted(tmp_path.glob("extras/*.ipynb"))
+    assert [copy.relative_to(tmp_path) for copy in copies] == [
+        path.relative_to(REPO / "notebooks") for path in NOTEBOOKS
+    ]
     for path in NOTEBOOKS:
-        student = nbformat.read(tmp_path / path.name, as_version=4)
+        student = nbformat.read(tmp_path / path.relative_to(REPO / "notebooks"), as_version=4)
         nbformat.validate(student)
         assert_is_student_version(student, nbformat.read(path, as_version=4))
         assert make_student_notebooks.OPEN_ON_COLAB in student.cells[0].source

@@ -63,7 +63,7 @@ from course_utils import colab
 from course_utils.checkers import NOT_YET_MARK
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
-from notebook_files import NOTEBOOK_DIR, REPO, find_notebooks
+from notebook_files import COMPANION_DIR, NOTEBOOK_DIR, REPO, find_notebooks
 
 DEFAULT_OUTPUT = REPO / "build" / "student"
 SOLUTION_TAG = "solution"
@@ -268,8 +268,11 @@ def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def make_student_notebooks(paths: list[Path], output_dir: Path) -> list[Path]:
-    """Write the student version of each notebook into ``output_dir`` under the same name."""
-    output_dir.mkdir(parents=True, exist_ok=True)
+    """Write the student version of each notebook into ``output_dir`` under the same name.
+
+    Companion notebooks go to ``output_dir/extras/``, as in the course, so that a lesson's link
+    to its companion still works in the copies.
+    """
     written = []
     for path in paths:
         try:
@@ -277,8 +280,11 @@ def make_student_notebooks(paths: list[Path], output_dir: Path) -> list[Path]:
         except ValueError as error:
             raise ValueError(f"{path.name}: {error}") from error
         target = output_dir / path.name
+        if path.resolve().parent == COMPANION_DIR.resolve():
+            target = output_dir / COMPANION_DIR.name / path.name
         if target.resolve() == path.resolve():
             raise ValueError(f"{path.name}: the student copy would overwrite it; choose another --output folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(student, target)
         written.append(target)
     return written
