@@ -76,7 +76,6 @@ def execute_notebook(path: Path, write: bool, cell_timeout: int) -> RunResult:
     notebook = nbformat.read(path, as_version=4)
     notebook.metadata.pop("widgets", None)  # no widget state from an earlier interactive session
     notebook.metadata.update(copy.deepcopy(COLAB_METADATA))  # Colab opens it with a GPU runtime
-    assign_slide_types(notebook)
     client = NotebookClient(
         notebook,
         timeout=cell_timeout,
@@ -94,6 +93,7 @@ def execute_notebook(path: Path, write: bool, cell_timeout: int) -> RunResult:
     seconds = time.perf_counter() - start
     if write and error is None:
         drop_widget_views(notebook)
+        assign_slide_types(notebook)  # after the run: the slide rules look at the new outputs
         nbformat.write(notebook, path)
     return RunResult(path, seconds, error, *lesson_length(notebook))
 
