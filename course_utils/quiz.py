@@ -41,6 +41,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from course_utils.interactive import WidgetView, ipywidgets_available
+
 QUIZ_SUFFIX = ".json"
 MIN_OPTIONS, MAX_OPTIONS = 3, 5
 LETTERS = string.ascii_lowercase[:MAX_OPTIONS]
@@ -235,16 +237,13 @@ def _how_to_check(quiz: Quiz) -> str:
     )
 
 
-class QuizView:
+class QuizView(WidgetView):
     """The quiz as ipywidgets: per question, radio buttons, a "Check" button and feedback.
 
-    Made by ``show_quiz`` (issue 6) the way ``plots.ConvolutionExplorer`` is made for notebook
-    05: a front end that draws widgets (JupyterLab, Jupyter Notebook, and others with widget
-    support) shows the buttons; anything else (a terminal, a notebook viewer, and nbval and
-    ``tools/run_notebooks.py``, which run without a widget front end) shows the
-    ``text/plain`` part of the display, which is the plain-text quiz plus how to call
-    ``check_answer``. That text is the same on every run, so stored outputs stay stable, and
-    nbval ignores the random widget ids.
+    Made by ``show_quiz``. A front end that draws widgets (JupyterLab, Jupyter Notebook,
+    Colab) shows the buttons; anything else (a terminal, a notebook viewer, nbval and
+    ``tools/run_notebooks.py``) shows the static part of the display (see
+    ``course_utils.interactive``): the plain-text quiz plus how to call ``check_answer``.
     """
 
     def __init__(self, quiz: Quiz):
@@ -285,33 +284,19 @@ class QuizView:
     def __repr__(self) -> str:
         return f"{quiz_text(self.quiz)}\n\n{_how_to_check(self.quiz)}"
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
-        return {**bundle, "text/plain": repr(self)}
-
-
-def _ipywidgets_importable() -> bool:
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
 
 def show_quiz(notebook: str | Quiz, interactive: bool = True) -> None:
-    """Show a notebook's self-check quiz (issue 6), e.g. ``show_quiz("01_ann_basics")``.
+    """Show a notebook's self-check quiz, e.g. ``show_quiz("01_ann_basics")``.
 
     With ``interactive=True`` (the default) and ``ipywidgets`` importable, it displays a
-    ``QuizView``. Whether the widgets are drawn is decided by the front end, not guessed in
-    the kernel: the display carries both the widget and the plain-text quiz, a widget front
-    end draws the widget, and everything else (nbval, ``tools/run_notebooks.py``, a terminal,
-    GitHub's notebook viewer) shows the text. The same mechanism as
-    ``plots.convolution_explorer`` (notebook 05), so the course's runners need no setting.
+    ``QuizView``: a widget front end draws the buttons, everything else (nbval,
+    ``tools/run_notebooks.py``, a terminal, GitHub's notebook viewer) shows the plain-text
+    quiz, so the course's runners need no setting (see ``course_utils.interactive``).
     Without ``ipywidgets``, or with ``interactive=False``, it prints the plain-text quiz and
     how to check an answer with ``check_answer``.
     """
     quiz = _as_quiz(notebook)
-    if interactive and _ipywidgets_importable():
+    if interactive and ipywidgets_available():
         from IPython.display import display  # ipywidgets depends on IPython, so this import works
 
         display(QuizView(quiz))

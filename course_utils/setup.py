@@ -10,23 +10,11 @@ from __future__ import annotations
 import platform
 import random
 
-import matplotlib as mpl
 import numpy as np
 
 from course_utils._quiet import import_tensorflow_quietly
 from course_utils.data import resolve_source
 from course_utils.profile import current_profile
-
-PLOT_STYLE = {
-    "figure.figsize": (6.4, 4.0),
-    "figure.dpi": 100,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "image.cmap": "gray",
-    "font.size": 10,
-}
 
 
 def describe_device() -> str:
@@ -68,8 +56,10 @@ def setup(seed: int = 0) -> None:
     tf = import_tensorflow_quietly()
     import keras
 
+    from course_utils.plots.style import apply_course_style  # course_utils.plots imports Keras: after TensorFlow
+
     seed_everything(seed)
-    mpl.rcParams.update(PLOT_STYLE)
+    apply_course_style()
     print(
         f"Python {platform.python_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__} "
         f"| course_utils {__version__} | device: {describe_device()} | profile: {current_profile()} "
