@@ -13,13 +13,17 @@ A quiz file holds one object::
           "question": "How many parameters ...?",
           "options": ["100,480", "101,770", "101,632"],
           "answer": 1,
-          "explanation": "784*128+128 + 128*10+10 = 101,770 ..."
+          "explanation": "784*128+128 + 128*10+10 = 101,770 ...",
+          "kind": "apply"
         }
       ]
     }
 
 ``answer`` is the 0-based index of the correct option; each question has 3 to 5 distinct
-options. ``load_quiz`` checks all of this and names the file and the question when something
+options. ``kind`` says what the question asks a student to do (one of ``KINDS``): "recall" a
+fact the notebook showed, "predict" what happens when something changes, or "apply" a formula
+or rule to a new case; it lets the course check its balance and is never shown to students.
+``load_quiz`` checks all of this and names the file and the question when something
 is wrong. In a notebook, ``show_quiz("01_ann_basics")`` shows the quiz; anywhere,
 ``check_answer("01", 1, "b")`` checks one answer:
 
@@ -48,18 +52,21 @@ MIN_OPTIONS, MAX_OPTIONS = 3, 5
 LETTERS = string.ascii_lowercase[:MAX_OPTIONS]
 TEXT_WIDTH = 88
 QUIZ_KEYS = ("title", "questions")
-QUESTION_KEYS = ("question", "options", "answer", "explanation")
+QUESTION_KEYS = ("question", "options", "answer", "explanation", "kind")
+KINDS = ("recall", "predict", "apply")
 CORRECT_COLOR, WRONG_COLOR = "#2e7d32", "#c62828"
 
 
 @dataclass(frozen=True)
 class Question:
-    """One multiple-choice question: its text, the options, the correct option's index, and why."""
+    """One multiple-choice question: its text, the options, the correct option's index, why,
+    and its kind ("recall", "predict" or "apply", see ``KINDS``)."""
 
     text: str
     options: tuple[str, ...]
     answer: int
     explanation: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,13 @@ def _parse_question(entry: object, where: str) -> Question:
             f"0 to {len(options) - 1} for {len(options)} options, got {answer!r}"
         )
     explanation = _non_empty_text(entry["explanation"], where, "explanation")
-    return Question(text, options, answer, explanation)
+    kind = entry["kind"]
+    if kind not in KINDS:
+        raise ValueError(
+            f"{where}: 'kind' must be one of {', '.join(KINDS)} (recall a fact from the notebook, predict what "
+            f"happens when something changes, apply a rule to a new case), got {kind!r}"
+        )
+    return Question(text, options, answer, explanation, kind)
 
 
 def load_quiz_file(path: str | Path) -> Quiz:

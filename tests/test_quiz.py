@@ -16,12 +16,19 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 VALID = {
     "title": "Test quiz",
     "questions": [
-        {"question": "Which number is even?", "options": ["1", "2", "3"], "answer": 1, "explanation": "2 = 2·1."},
+        {
+            "question": "Which number is even?",
+            "options": ["1", "2", "3"],
+            "answer": 1,
+            "explanation": "2 = 2·1.",
+            "kind": "recall",
+        },
         {
             "question": "Which letter is a vowel?",
             "options": ["b", "c", "e", "f"],
             "answer": 2,
             "explanation": "e is a <vowel> & the others are not.",
+            "kind": "apply",
         },
     ],
 }
@@ -89,6 +96,10 @@ def test_package_data_ships_the_quiz_files():
 
 
 # --- loading by name ------------------------------------------------------------------------
+
+
+def test_questions_carry_their_kind(test_quiz):
+    assert [question.kind for question in test_quiz.questions] == ["recall", "apply"]
 
 
 def test_load_quiz_accepts_the_number_or_the_name():
@@ -237,9 +248,14 @@ def broken(change):
         (broken(lambda c: c.update(questions=[])), r"99_test.json: 'questions' must be a non-empty list"),
         (
             broken(lambda c: c["questions"][1].update(anwser=2)),
-            r"99_test.json, question 2: unknown key anwser \(the keys are question, options, answer, explanation\)",
+            r"question 2: unknown key anwser \(the keys are question, options, answer, explanation, kind\)",
         ),
         (broken(lambda c: c["questions"][1].pop("explanation")), r"99_test.json, question 2: missing explanation"),
+        (broken(lambda c: c["questions"][1].pop("kind")), r"99_test.json, question 2: missing kind"),
+        (
+            broken(lambda c: c["questions"][1].update(kind="remember")),
+            r"question 2: 'kind' must be one of recall, predict, apply \(.*\), got 'remember'",
+        ),
         (
             broken(lambda c: c["questions"][1].update(options=["b", "c"])),
             r"99_test.json, question 2: 'options' must be a list of 3 to 5 strings, got 2",
