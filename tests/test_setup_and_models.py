@@ -251,6 +251,19 @@ def test_train_and_evaluate_reports_progress_and_numbers(capsys):
         train_and_evaluate(build_mlp((4, 4)), (x, y), (x, y), epochs=0)
 
 
+@pytest.mark.parametrize(("profile", "epoch_lines"), [("fast", 0), ("full", 3)])
+def test_train_and_evaluate_shows_every_epoch_under_the_full_profile(monkeypatch, capsys, profile, epoch_lines):
+    from course_utils.models import train_and_evaluate
+
+    monkeypatch.setenv("COURSE_PROFILE", profile)
+    x = np.random.default_rng(0).random((32, 4, 4)).astype("float32")
+    y = (x.mean(axis=(1, 2)) > 0.5).astype("int64")
+    train_and_evaluate(build_mlp((4, 4), (8,), 2, name="tiny"), (x, y), (x, y), epochs=3, batch_size=16)
+    printed = capsys.readouterr().out
+    assert printed.count("Epoch ") == epoch_lines
+    assert printed.rstrip().splitlines()[-1].startswith("tiny: 3 epochs, ")
+
+
 def test_random_translation_wrapper_shifts_only_in_training():
     from course_utils.models import with_random_translation
 
