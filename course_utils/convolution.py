@@ -1,12 +1,16 @@
-"""Convolution and pooling written out in NumPy, as references to check Keras and SciPy against.
+"""Convolution and pooling in NumPy: the course's fast references, checked against SciPy and Keras.
 
 Introduced in notebook 05 (convolution, cross-correlation, stride, padding, several
-channels, a convolution as a dense matrix) and used again in notebook 06 (pooling). The
-code favours clarity over speed: each function does what its formula says, on one image,
-so a student can read it next to the formula. Output sizes follow
-``course_utils.arithmetic.conv_output_size``, and ``padding="same"`` pads exactly as Keras
-and TensorFlow do, so results match ``keras.layers.Conv2D`` and the pooling layers value
-for value. Two small wrappers at the end run the same computation through Keras.
+channels, a convolution as a dense matrix; more in its companion 05b) and used again in
+notebook 06 (pooling). The lessons write each operation as a plain loop next to its
+formula (``corr2d`` in notebook 05, ``max_pool2d`` in notebook 06) and then switch to the
+functions here, which compute the same numbers without Python loops: they take a view of
+every window at once (``sliding_window_view``, no copy) and reduce it with one ``einsum``,
+``max`` or ``mean``. Each docstring states the formula it computes, index by index, and
+the unit tests check every function against a plain loop, SciPy and Keras. Output sizes
+follow ``course_utils.arithmetic.conv_output_size``, and ``padding="same"`` pads exactly as
+Keras and TensorFlow do, so results match ``keras.layers.Conv2D`` and the pooling layers
+value for value. Two small wrappers at the end run the same computation through Keras.
 """
 
 from __future__ import annotations
@@ -116,7 +120,8 @@ def _windows(
     """Every window the kernel (or pool) visits, shaped (out_h, out_w, *x.shape[2:], kh, kw).
 
     Pads ``x`` with ``fill`` as ``padding`` says, then takes a view of all windows (no
-    copy) and keeps every ``stride``-th one in each direction.
+    copy) and keeps every ``stride``-th one in each direction, so that
+    ``windows[i, j, ..., m, n] = padded[i·stride + m, j·stride + n, ...]``.
     """
     stride = check_positive_int("stride", stride)
     padding = _check_padding(padding)
@@ -189,13 +194,18 @@ def _check_mode(mode: str, signal_length: int, kernel_length: int) -> None:
 def correlate2d(image: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: Padding = "valid") -> np.ndarray:
     """2D cross-correlation: what a deep-learning "convolution" layer computes.
 
-    ``out[i, j] = sum_{m,n} x[i*stride + m, j*stride + n] * kernel[m, n]`` over the padded
-    image ``x``: the kernel, unflipped, slides over the image ``stride`` pixels at a time
-    and each output is the dot product with the patch under it. ``padding`` is "valid"
-    (none), "same" (Keras's rule, see ``padding_amounts``) or a number of zero pixels on
-    every side. Equals ``scipy.signal.correlate2d`` (mode "valid" is ``padding="valid"``,
-    mode "full" is ``padding=kernel_size - 1``) and ``keras.layers.Conv2D`` with this
-    kernel as its only weight. Introduced in notebook 05.
+    With ``x`` the image after padding, ``s`` the stride and a kh x kw kernel::
+
+        out[i, j] = Σ_m Σ_n x[i·s + m, j·s + n] · kernel[m, n]      (0 ≤ m < kh, 0 ≤ n < kw)
+
+    The kernel, unflipped, slides over the image ``s`` pixels at a time, and each output is
+    the dot product of the kernel with the patch under it. Notebook 05 writes this as a
+    double loop (``corr2d``); here all patches are taken at once and multiplied with one
+    ``einsum``, which gives the same numbers far faster. ``padding`` is "valid" (none),
+    "same" (Keras's rule, see ``padding_amounts``) or a number of zero pixels on every
+    side. Equals ``scipy.signal.correlate2d`` (mode "valid" is ``padding="valid"``, mode
+    "full" is ``padding=kernel_size - 1``) and ``keras.layers.Conv2D`` with this kernel as
+    its only weight. Introduced in notebook 05.
 
     >>> correlate2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, -1]])
     array([[-4, -4],
@@ -210,10 +220,15 @@ def correlate2d(image: np.ndarray, kernel: np.ndarray, stride: int = 1, padding:
 def convolve2d(image: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: Padding = "valid") -> np.ndarray:
     """2D convolution in the mathematical sense: cross-correlation with the kernel rotated by 180°.
 
-    ``out[i, j] = sum_{m,n} x[i - m, j - n] * kernel[m, n]``, which is ``correlate2d`` with
-    ``kernel[::-1, ::-1]``. Equals ``scipy.signal.convolve2d`` for "valid" and for
-    ``padding=kernel_size - 1`` (scipy's "full"). For even kernels with "same", Keras's rule
-    (odd pixel after) can differ by one pixel from scipy's ``mode="same"``. Notebook 05.
+    The definition is ``(x * k)[i, j] = Σ_m Σ_n x[i - m, j - n] · k[m, n]``: the kernel is
+    read backwards. For a kh x kw kernel, stride ``s`` and the padded image ``x``, that is::
+
+        out[i, j] = Σ_m Σ_n x[i·s + m, j·s + n] · kernel[kh - 1 - m, kw - 1 - n]
+
+    which is ``correlate2d`` with ``kernel[::-1, ::-1]``. Equals ``scipy.signal.convolve2d``
+    for "valid" and for ``padding=kernel_size - 1`` (scipy's "full"). For even kernels with
+    "same", Keras's rule (odd pixel after) can differ by one pixel from scipy's
+    ``mode="same"``. Notebook 05.
 
     >>> convolve2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, -1]])
     array([[4, 4],
@@ -233,7 +248,11 @@ def conv2d_multichannel(
     """What ``keras.layers.Conv2D`` computes on one image with several channels.
 
     ``image`` is (height, width, C_in); ``kernels`` is (kh, kw, C_in, filters), Keras's
-    own layout. Output channel ``f`` is the sum over input channels ``c`` of
+    own layout. With ``x`` the padded image and ``s`` the stride::
+
+        out[i, j, f] = bias[f] + Σ_c Σ_m Σ_n x[i·s + m, j·s + n, c] · kernels[m, n, c, f]
+
+    So output channel ``f`` is the sum over input channels ``c`` of
     ``correlate2d(image[..., c], kernels[..., c, f])``, plus ``bias[f]``: each filter is
     one kh x kw x C_in block of weights, hence ``(kh * kw * C_in + 1) * filters``
     parameters. Returns (out_h, out_w, filters). Introduced in notebook 05.
@@ -260,11 +279,16 @@ def pool2d(
 ) -> np.ndarray:
     """Max or average pooling of a (height, width) or (height, width, channels) array.
 
-    A ``pool_size x pool_size`` window moves ``stride`` pixels at a time (by default
-    ``pool_size``: windows side by side, no overlap) and each output is the largest value
-    ("max") or the mean ("average") under it, per channel. No weights: nothing to learn.
-    With ``padding="same"``, as in Keras, the padded positions are ignored (they neither
-    win a max nor count in an average). Returns floats. Introduced in notebook 06.
+    A p x p window (``p = pool_size``) moves ``s = stride`` pixels at a time (by default
+    ``s = p``: windows side by side, no overlap), per channel::
+
+        max:      out[i, j] = max  over 0 ≤ m, n < p of x[i·s + m, j·s + n]
+        average:  out[i, j] = mean over 0 ≤ m, n < p of x[i·s + m, j·s + n]
+
+    No weights: nothing to learn. Notebook 06 writes the max as a double loop
+    (``max_pool2d``); here all windows are taken at once and reduced in one call. With
+    ``padding="same"``, as in Keras, the padded positions are ignored (they neither win a
+    max nor count in an average). Returns floats. Introduced in notebook 06.
 
     >>> pool2d(np.arange(1, 17).reshape(4, 4), 2, mode="average")
     array([[ 3.5,  5.5],
@@ -285,9 +309,10 @@ def pool2d(
 def global_pool(x: np.ndarray, mode: str = "average") -> float | np.ndarray:
     """One number per channel: the mean ("average") or largest value ("max") of a whole map.
 
-    A (height, width) map gives a float, a (height, width, channels) stack one value per
-    channel, like ``GlobalAveragePooling2D`` / ``GlobalMaxPooling2D``. It forgets *where*
-    a feature was, only *how much* (or how strongly) it was present. Notebook 06.
+    ``out[c] = max over all i, j of x[i, j, c]`` (or the mean): a pooling window as large
+    as the map. A (height, width) map gives a float, a (height, width, channels) stack one
+    value per channel, like ``GlobalAveragePooling2D`` / ``GlobalMaxPooling2D``. It forgets
+    *where* a feature was, only *how much* (or how strongly) it was present. Notebook 06.
 
     >>> global_pool(np.arange(1, 17).reshape(4, 4), "max")
     16.0

@@ -36,6 +36,44 @@ def random_cases(count, seed):
     return [cases[i] for i in rng.choice(len(cases), size=min(count, len(cases)), replace=False)]
 
 
+def loop_correlate2d(image, kernel, stride=1):
+    """The formula in correlate2d's docstring as a plain double loop ('valid' padding)."""
+    kh, kw = kernel.shape
+    out = np.zeros(((image.shape[0] - kh) // stride + 1, (image.shape[1] - kw) // stride + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i * stride : i * stride + kh, j * stride : j * stride + kw] * kernel)
+    return out
+
+
+def loop_pool2d(x, pool_size, stride, reduce):
+    """The formula in pool2d's docstring as a plain double loop ('valid' padding, one channel)."""
+    out = np.zeros(((x.shape[0] - pool_size) // stride + 1, (x.shape[1] - pool_size) // stride + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = reduce(x[i * stride : i * stride + pool_size, j * stride : j * stride + pool_size])
+    return out
+
+
+@pytest.mark.parametrize(("image", "kernel"), random_cases(12, seed=7))
+@pytest.mark.parametrize("stride", [1, 2, 3])
+def test_correlate2d_is_its_formula_written_as_a_loop(image, kernel, stride):
+    np.testing.assert_allclose(correlate2d(image, kernel, stride), loop_correlate2d(image, kernel, stride))
+    padded = np.pad(image, 2)  # an integer padding is the loop on the zero-padded image
+    np.testing.assert_allclose(correlate2d(image, kernel, stride, 2), loop_correlate2d(padded, kernel, stride))
+    flipped = loop_correlate2d(image, kernel[::-1, ::-1], stride)
+    np.testing.assert_allclose(convolve2d(image, kernel, stride), flipped)
+
+
+@pytest.mark.parametrize(("mode", "reduce"), [("max", np.max), ("average", np.mean)])
+@pytest.mark.parametrize(("pool_size", "stride"), [(1, 1), (2, 2), (3, 2), (2, 3), (3, 1)])
+def test_pool2d_is_its_formula_written_as_a_loop(mode, reduce, pool_size, stride):
+    x = np.random.default_rng(pool_size * 10 + stride).normal(size=(9, 7, 2))
+    pooled = pool2d(x, pool_size, stride, mode)
+    for channel in range(2):
+        np.testing.assert_allclose(pooled[..., channel], loop_pool2d(x[..., channel], pool_size, stride, reduce))
+
+
 @pytest.mark.parametrize("mode", ["full", "valid"])
 @pytest.mark.parametrize(("length", "kernel_length"), [(1, 1), (5, 1), (5, 3), (8, 4), (7, 7)])
 def test_1d_definitions_match_numpy(mode, length, kernel_length):
