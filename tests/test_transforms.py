@@ -114,3 +114,13 @@ def test_rotation_of_floats_keeps_the_frame_and_rejects_nan():
     assert rotated.shape == images.shape and rotated.dtype == np.float32
     with pytest.raises(ValueError, match="degrees must be a finite number"):
         rotate_images(images, float("nan"))
+
+
+def test_ink_extents_measure_the_box_around_the_ink():
+    from course_utils.transforms import ink_extents
+
+    images = np.zeros((3, 6, 5), "float32")
+    images[0, 1:4, 2] = 1.0  # a vertical stroke: 3 tall, 1 wide
+    images[1, 0, 0] = images[1, 5, 4] = 0.5  # two corners: the whole frame
+    heights, widths = ink_extents(images)
+    assert heights.tolist() == [3, 6, 0] and widths.tolist() == [1, 5, 0]
