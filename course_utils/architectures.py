@@ -16,9 +16,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-import keras
-
+from course_utils._quiet import import_tensorflow_quietly
 from course_utils.arithmetic import check_positive_int, conv2d_params, conv_output_size
+
+import_tensorflow_quietly()  # before Keras, so that TensorFlow's start-up lines never reach a notebook
+import keras  # noqa: E402
 
 # (filters, number of 3x3 convolutions) of VGG-16's five blocks; each block ends in a 2x2 max pool.
 VGG16_BLOCKS = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
@@ -485,9 +487,14 @@ def weight_depth(model: keras.Model) -> int:
     """
     if not model.built or not model.outputs:
         raise ValueError(f"model {model.name!r} is not built yet: give it a keras.Input first")
-    depth: dict[int, int] = {}  # id(layer) -> weight layers on the longest path up to its output
-    for layer in model.layers:  # in topological order; a KerasTensor's _keras_history names its layer
-        inputs = layer.input if isinstance(layer.input, list | tuple) else [layer.input]
-        before = max((depth.get(id(tensor._keras_history.operation), 0) for tensor in inputs), default=0)
-        depth[id(layer)] = before + isinstance(layer, WEIGHT_LAYERS)
-    return max(depth[id(tensor._keras_history.operation)] for tensor in model.outputs)
+    depth: dict[int, int] = {}  # id(tensor) -> weight layers on the longest path that computes it
+    for layer in model.layers:  # in topological order, so a layer's inputs are already counted
+        before = max((depth.get(id(tensor), 0) for tensor in _as_list(layer.input)), default=0)
+        for tensor in _as_list(layer.output):
+            depth[id(tensor)] = before + isinstance(layer, WEIGHT_LAYERS)
+    return max(depth[id(tensor)] for tensor in model.outputs)
+
+
+def _as_list(tensors: keras.KerasTensor | list | tuple) -> list:
+    """A layer's ``input`` or ``output`` as a list: Keras gives one tensor bare, several as a list."""
+    return list(tensors) if isinstance(tensors, list | tuple) else [tensors]
