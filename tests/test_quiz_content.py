@@ -184,7 +184,7 @@ COMPUTED_ANSWERS = [
     ("09", "without the 2-pixel border", str(lenet_flatten_size(28))),
     ("09", "259x259x3", square(conv_output_size(259, 11, stride=4), 96)),
     ("09", "Dense(12)", f"{dense_params(512, 12):,}"),
-    ("10", "500 digits", str(round(5 * 4000 / 500))),
+    ("10", "60,000 training digits", f"{5 * -(-60_000 // 32):,}"),  # 5 epochs of ceil(60,000 / 32) updates
 ]
 
 
