@@ -1,8 +1,9 @@
 """MNIST and Fashion-MNIST for the course: the full datasets when they can be had, shipped subsets otherwise.
 
 Introduced in notebook 01 (``load_mnist``). Fashion-MNIST, ten kinds of clothing in the same
-28x28 grey-scale format, is the harder second dataset on which the capstone (notebook 10)
-checks that the findings are not peculiar to digits: ``load_dataset("fashion_mnist")``.
+28x28 grey-scale format, is the harder second dataset on which the capstone's companions
+(notebooks/extras/10b and 10c) check that the findings are not peculiar to digits:
+``load_dataset("fashion_mnist")``.
 
 Both loaders return exactly what ``keras.datasets.mnist.load_data()`` returns, i.e.
 ``((x_train, y_train), (x_test, y_test))`` with uint8 images of shape (n, 28, 28) and uint8
@@ -238,7 +239,8 @@ def load_auto(dataset: Dataset) -> tuple[Splits, str]:
 def load_dataset(name: str, source: str | None = None, *, verbose: bool = True) -> Splits:
     """Load a dataset as ``((x_train, y_train), (x_test, y_test))``, like Keras does.
 
-    Introduced for Fashion-MNIST in the capstone (notebook 10); ``load_mnist`` is the same for MNIST.
+    Introduced for Fashion-MNIST in the capstone's companions (notebooks/extras/10b and 10c);
+    ``load_mnist`` is the same for MNIST.
 
     Args:
         name: "mnist" (handwritten digits) or "fashion_mnist" (clothing; the class names are
