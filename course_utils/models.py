@@ -7,7 +7,7 @@ notebook 02.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -183,6 +183,57 @@ def build_cnn(
     return keras.Sequential(layers, name=name)
 
 
+def architecture(network: keras.Model, settings: bool = False) -> list[tuple]:
+    """Each layer's type, output shape and parameter count, in order: what makes two networks
+    the same network.
+
+    Notebooks 01, 04 and 07-09 write a lecture model out layer by layer and then assert that
+    the course's builder makes the same one: ``architecture(built) == architecture(model)``.
+    ``settings=True`` adds each layer's config (its name, activation, regularizer, dropout
+    rate, ...), for networks whose layers differ in settings rather than in shape (notebooks
+    08 and 09).
+    """
+    if not network.built:
+        raise ValueError(f"model {network.name!r} is not built yet: give it a keras.Input or call it on data first")
+    return [
+        (type(layer).__name__, tuple(layer.output.shape), layer.count_params())
+        + ((layer.get_config(),) if settings else ())
+        for layer in network.layers
+    ]
+
+
+def fresh_copy(
+    build: Callable[[], keras.Model], seed: int, reuse: keras.Model | None = None, learning_rate: float = 1e-3
+) -> keras.Model:
+    """The network ``build()`` makes after ``keras.utils.set_random_seed(seed)``, compiled with
+    ``compile_classifier`` and untrained: in ``reuse`` if given, else in the new model.
+
+    Keras traces a model's training step the first time the model is fit, which on a 2-core
+    CPU costs a second or two, as much as a short training run. Comparisons over several
+    random seeds (notebooks 08, 08b and 10c) therefore build each network once and pass it
+    back as ``reuse``: everything a new model starts with is copied into it (weights,
+    batch-norm statistics, the random state of dropout layers, the optimizer's step count
+    and Adam's averages), so training it gives the weights a new model would reach.
+    """
+    keras.utils.set_random_seed(seed)
+    new = build()
+    compile_classifier(new, learning_rate)
+    new.optimizer.build(new.trainable_variables)  # Adam's state before its first update
+    if reuse is None:
+        return new
+    if getattr(reuse, "optimizer", None) is None:
+        raise ValueError(f"reuse ({reuse.name!r}) must be compiled: pass a model that fresh_copy returned")
+    reuse.optimizer.build(reuse.trainable_variables)
+    targets = reuse.variables + reuse.optimizer.variables
+    sources = new.variables + new.optimizer.variables
+    shapes = [tuple(variable.shape) for variable in targets], [tuple(variable.shape) for variable in sources]
+    if shapes[0] != shapes[1]:
+        raise ValueError(f"reuse ({reuse.name!r}) is not the network that build() makes: its variables differ")
+    for target, source in zip(targets, sources, strict=True):
+        target.assign(source)
+    return reuse
+
+
 def _check_cnn_fits(size: tuple[int, int], stages: int, kernel_size: int, pooled: bool) -> None:
     """Raise a clear error when the image is too small for the stack of conv/pool stages."""
     height, width = size
@@ -238,7 +289,10 @@ def accuracy(
     Introduced in notebook 04, where a trained model is tested again and again on shifted
     or rotated copies of the test digits without retraining. It predicts batch by batch with
     ``predict_on_batch``: ``model.predict`` sets up a data pipeline on every call, which on a
-    2-core CPU costs more than predicting 1,000 digits with the lecture's MLP.
+    2-core CPU costs more than predicting 1,000 digits with the lecture's MLP. Every new batch
+    shape makes TensorFlow trace the prediction step again (and warn after a few), so when
+    one model scores sets of different sizes, pass a ``batch_size`` that divides them all
+    (notebook 08 scores 300 and 1,000 digits in batches of 100).
     """
     if len(images) != len(labels):
         raise ValueError(f"{len(images)} images but {len(labels)} labels")

@@ -342,3 +342,62 @@ def test_accuracy_counts_correct_predictions():
         accuracy(model, images, np.array([0, 1, 0]))
     with pytest.raises(ValueError, match="no images to score"):
         accuracy(model, images[:0], np.array([]))
+
+
+def test_architecture_tells_equal_networks_from_different_ones():
+    from course_utils.models import architecture, build_cnn
+
+    written_out = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(32, 3, activation="relu", name="conv_1"),
+            keras.layers.MaxPooling2D(2, name="pool_1"),
+            keras.layers.Conv2D(64, 3, activation="relu", name="conv_2"),
+            keras.layers.MaxPooling2D(2, name="pool_2"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(128, activation="relu", name="dense"),
+            keras.layers.Dense(10, activation="softmax", name="output"),
+        ]
+    )
+    assert architecture(build_cnn()) == architecture(written_out)
+    assert architecture(build_cnn(), settings=True) == architecture(written_out, settings=True)
+    assert architecture(build_cnn(dense_units=64)) != architecture(written_out)
+    assert architecture(build_cnn(dropout=0.5)) != architecture(written_out)  # one layer more
+    # the same shapes and counts, another setting: only settings=True tells them apart
+    assert architecture(build_cnn(l2=0.01)) == architecture(written_out)
+    assert architecture(build_cnn(l2=0.01), settings=True) != architecture(written_out, settings=True)
+    with pytest.raises(ValueError, match="not built"):
+        architecture(keras.Sequential([keras.layers.Dense(2)]))
+
+
+def _tiny_regularized_cnn():
+    from course_utils.models import build_cnn
+
+    return build_cnn((12, 12), conv_filters=(4,), dense_units=8, dropout=0.5, batch_norm=True, name="tiny")
+
+
+def test_fresh_copy_reused_trains_like_a_new_model():
+    from course_utils.models import fresh_copy
+
+    rng = np.random.default_rng(0)
+    images, labels = rng.random((64, 12, 12)).astype("float32"), np.arange(64) % 10
+    reused = fresh_copy(_tiny_regularized_cnn, seed=0)
+    reused.fit(images, labels, epochs=2, batch_size=16, verbose=0)  # weights, BN statistics, Adam state all move
+    assert fresh_copy(_tiny_regularized_cnn, seed=1, reuse=reused) is reused
+    reused.fit(images, labels, epochs=2, batch_size=16, verbose=0)
+    new = fresh_copy(_tiny_regularized_cnn, seed=1)
+    new.fit(images, labels, epochs=2, batch_size=16, verbose=0)
+    for after_reuse, after_new in zip(reused.get_weights(), new.get_weights(), strict=True):
+        np.testing.assert_array_equal(after_reuse, after_new)
+    other_seed = fresh_copy(_tiny_regularized_cnn, seed=2)
+    assert not np.array_equal(other_seed.get_weights()[0], new.get_weights()[0])
+
+
+def test_fresh_copy_rejects_a_model_it_cannot_reset():
+    from course_utils.models import build_mlp, fresh_copy
+
+    with pytest.raises(ValueError, match="must be compiled"):
+        fresh_copy(_tiny_regularized_cnn, seed=0, reuse=_tiny_regularized_cnn())
+    other = fresh_copy(lambda: build_mlp((12, 12), hidden_units=(8,)), seed=0)
+    with pytest.raises(ValueError, match="not the network that build"):
+        fresh_copy(_tiny_regularized_cnn, seed=0, reuse=other)
