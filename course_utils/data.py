@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_utils.arithmetic import check_positive_int
 from course_utils.profile import default_source
 
 VALID_SOURCES = ("auto", "subset", "full")
@@ -274,3 +275,19 @@ def load_mnist(source: str | None = None, *, verbose: bool = True) -> Splits:
     ``source`` ("subset", "full" or "auto"; ``COURSE_DATA`` overrides it) and ``verbose``.
     """
     return load_dataset("mnist", source, verbose=verbose)
+
+
+def shuffled_passes(size: int, count: int, seed: int) -> np.ndarray:
+    """``count`` indices into ``size`` training examples: all of them in a new random order, pass after pass.
+
+    ``model.fit(images[order], labels[order], epochs=1, shuffle=False)`` with
+    ``order = shuffled_passes(len(images), passes * len(images), seed)`` trains like ``passes``
+    epochs (each pass a new order; only a batch that straddles two passes differs), but pays
+    Keras's start-up cost of an epoch once instead of once per pass. On a few dozen images
+    that start-up costs more than the epoch's training, so notebook 09 (transfer learning on
+    50 digits) and companions 08b and 10c train small sets this way.
+    """
+    size, count = check_positive_int("size", size), check_positive_int("count", count)
+    rng = np.random.default_rng(seed)
+    passes = [rng.permutation(size) for _ in range(-(-count // size))]
+    return np.concatenate(passes)[:count]

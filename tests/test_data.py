@@ -267,3 +267,23 @@ def test_stratified_split_rejects_too_small_classes():
         data.stratified_split(images, labels, test_per_class=5, seed=0)
     with pytest.raises(ValueError, match="10 images but 9 labels"):
         data.stratified_split(images, labels[:9], test_per_class=1, seed=0)
+
+
+def test_shuffled_passes_visits_every_example_once_per_pass():
+    from course_utils.data import shuffled_passes
+
+    order = shuffled_passes(size=5, count=12, seed=0)
+    assert len(order) == 12
+    assert sorted(order[:5]) == sorted(order[5:10]) == list(range(5))  # each full pass: every example once
+    assert set(order[10:]) <= set(range(5)) and len(set(order[10:])) == 2  # the partial pass: no repeats
+    assert not np.array_equal(order[:5], order[5:10])  # a new order per pass (for this seed)
+    np.testing.assert_array_equal(order, shuffled_passes(5, 12, seed=0))
+    assert not np.array_equal(order, shuffled_passes(5, 12, seed=1))
+
+
+@pytest.mark.parametrize(("size", "count"), [(0, 5), (5, 0), (2.5, 5), (5, -1)])
+def test_shuffled_passes_rejects_bad_sizes(size, count):
+    from course_utils.data import shuffled_passes
+
+    with pytest.raises(ValueError, match="must be a positive integer"):
+        shuffled_passes(size, count, seed=0)

@@ -240,7 +240,10 @@ def test_train_and_evaluate_reports_progress_and_numbers(capsys):
     y = (x[:, :2].mean(axis=(1, 2)) > x[:, 2:].mean(axis=(1, 2))).astype("int64")
     keras.utils.set_random_seed(0)
     result = train_and_evaluate(build_mlp((4, 4), (16,), 2, name="tiny"), (x, y), (x, y), epochs=30, batch_size=16)
-    assert capsys.readouterr().out.startswith("tiny: 30 epochs, ")
+    counted = " ".join(str(epoch) for epoch in range(1, 31))
+    assert re.fullmatch(
+        rf"tiny: epoch {counted} \| \d+\.\d\d s/epoch \| test accuracy \d\.\d{{3}}\n", capsys.readouterr().out
+    )
     assert result.model.name == "tiny" and result.model.optimizer.iterations.numpy() == 30 * 5
     assert result.test_accuracy > 0.75 and result.seconds_per_epoch > 0
     assert len(result.history.history["loss"]) == 30
@@ -261,7 +264,9 @@ def test_train_and_evaluate_shows_every_epoch_under_the_full_profile(monkeypatch
     train_and_evaluate(build_mlp((4, 4), (8,), 2, name="tiny"), (x, y), (x, y), epochs=3, batch_size=16)
     printed = capsys.readouterr().out
     assert printed.count("Epoch ") == epoch_lines
-    assert printed.rstrip().splitlines()[-1].startswith("tiny: 3 epochs, ")
+    expected_last = "tiny: epoch 1 2 3 | " if profile == "fast" else "tiny: 3 epochs | "
+    assert printed.rstrip().splitlines()[-1].startswith(expected_last)
+    assert len(printed.splitlines()) == 1 + 2 * epoch_lines  # Keras: "Epoch 1/3" and a line of numbers
 
 
 def test_random_translation_wrapper_shifts_only_in_training():

@@ -92,10 +92,33 @@ def execute_notebook(path: Path, write: bool, cell_timeout: int) -> RunResult:
         error = ANSI_ESCAPE.sub("", str(failure)).strip().splitlines()[-1]
     seconds = time.perf_counter() - start
     if write and error is None:
+        merge_stream_outputs(notebook)
         drop_widget_views(notebook)
         assign_slide_types(notebook)  # after the run: the slide rules look at the new outputs
         nbformat.write(notebook, path)
     return RunResult(path, seconds, error, *lesson_length(notebook))
+
+
+def merge_stream_outputs(notebook: nbformat.NotebookNode) -> None:
+    """Store consecutive pieces of stdout (or of stderr) as one output, as Jupyter shows them.
+
+    A line printed piece by piece, such as the epoch counter of ``train_and_evaluate``
+    (``cnn: epoch 1 2 3 4 5 | ...``), arrives as one stream message per piece.
+    """
+    for cell in notebook.cells:
+        merged: list[nbformat.NotebookNode] = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                previous is not None
+                and output.output_type == previous.output_type == "stream"
+                and output.name == previous.name
+            ):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
 
 
 def drop_widget_views(notebook: nbformat.NotebookNode) -> None:
