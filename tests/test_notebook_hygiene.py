@@ -51,6 +51,25 @@ def test_opens_with_title_objectives_and_run_time(notebook):
         assert part in first.source
 
 
+def readme_run_times():
+    """The README's table of notebooks: {notebook file name: measured run time in seconds}."""
+    rows = re.findall(r"^\| \w+ \| \[[^]]+\]\(notebooks/(?:extras/)?([\w.]+\.ipynb)\).*\| (\d+) s \|$", README, re.M)
+    return {name: int(seconds) for name, seconds in rows}
+
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_lists_every_notebook_with_its_run_time():
+    assert sorted(readme_run_times()) == sorted(path.name for path in NOTEBOOKS)
+
+
+def test_run_time_in_the_notebook_is_the_readme_time_rounded(notebook, notebook_path):
+    measured = readme_run_times()[notebook_path.name]
+    stated = int(re.search(r"\*\*Run time:\*\* about (\d+) s ", notebook.cells[0].source).group(1))
+    assert stated == 5 * round(measured / 5), f"the README measured {measured} s: say about {5 * round(measured / 5)} s"
+
+
 def test_first_code_cell_is_the_colab_bootstrap_then_setup(notebook):
     first, second = code_cells(notebook)[:2]
     assert first.source == colab.bootstrap_cell_source(), "paste course_utils.colab.bootstrap_cell_source()"
