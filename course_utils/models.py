@@ -204,7 +204,10 @@ def architecture(network: keras.Model, settings: bool = False) -> list[tuple]:
 
 
 def fresh_copy(
-    build: Callable[[], keras.Model], seed: int, reuse: keras.Model | None = None, learning_rate: float = 1e-3
+    build: Callable[[], keras.Model],
+    seed: int,
+    reuse: keras.Model | None = None,
+    learning_rate: float = 1e-3,
 ) -> keras.Model:
     """The network ``build()`` makes after ``keras.utils.set_random_seed(seed)``, compiled with
     ``compile_classifier`` and untrained: in ``reuse`` if given, else in the new model.

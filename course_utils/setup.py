@@ -7,6 +7,7 @@ notebook and tools that only need the light modules of ``course_utils`` start fa
 
 from __future__ import annotations
 
+import logging
 import platform
 import random
 
@@ -38,8 +39,32 @@ def seed_everything(seed: int) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
+class WithoutRetracingHints(logging.Filter):
+    """Drops TensorFlow's "N out of the last M calls ... triggered tf.function retracing" warning.
+
+    Comparisons over several seeds (notebooks 08-10) deliberately build one Keras model after
+    another, and every new model traces its own training step once. TensorFlow counts those
+    traces across models, and after a few short fits it warns about tf.functions "created
+    repeatedly in a loop": advice for library authors that a student can do nothing about.
+    Every other TensorFlow warning passes.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def drop_retracing_hints() -> None:
+    """Install ``WithoutRetracingHints`` on TensorFlow's logger, once."""
+    tensorflow_logger = import_tensorflow_quietly().get_logger()
+    if not any(isinstance(existing, WithoutRetracingHints) for existing in tensorflow_logger.filters):
+        tensorflow_logger.addFilter(WithoutRetracingHints())
+
+
 def setup(seed: int = 0) -> None:
     """Prepare a notebook: quiet TensorFlow, seeds, deterministic ops, plot defaults; print one status line.
+
+    Quiet means: no C++ start-up lines (``course_utils._quiet``) and no retracing hints
+    (``WithoutRetracingHints``); every other warning still shows.
 
     Call it at the top of every notebook, before anything imports Keras (introduced in
     notebook 01). It imports TensorFlow quietly first. The same seed gives the same weights,
@@ -59,6 +84,7 @@ def setup(seed: int = 0) -> None:
     from course_utils.plots.style import apply_course_style  # course_utils.plots imports Keras: after TensorFlow
 
     seed_everything(seed)
+    drop_retracing_hints()
     apply_course_style()
     print(
         f"Python {platform.python_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__} "

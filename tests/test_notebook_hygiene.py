@@ -18,7 +18,9 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = load_tool("notebook_files").course_notebooks()  # the lessons, then their companions in extras/
 # The lecture notes are "the lecture notes" to students, never the names of their source files.
 SOURCE_FILE_NAMES = re.compile(r"seed 00[0-4]|the seed's|the seeds|\bdecks?\b|\bseeds? [0-9]\b", re.I)
-TENSORFLOW_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:|absl::InitializeLog|oneDNN custom operations", re.M)
+TENSORFLOW_LOG_LINE = re.compile(
+    r"^[IWEF]\d{4} \d\d:\d\d:|absl::InitializeLog|oneDNN custom operations|^WARNING:tensorflow:", re.M
+)
 
 
 def load_run_notebooks():

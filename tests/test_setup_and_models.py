@@ -406,3 +406,17 @@ def test_fresh_copy_rejects_a_model_it_cannot_reset():
     other = fresh_copy(lambda: build_mlp((12, 12), hidden_units=(8,)), seed=0)
     with pytest.raises(ValueError, match="not the network that build"):
         fresh_copy(_tiny_regularized_cnn, seed=0, reuse=other)
+
+
+def test_setup_drops_only_the_retracing_hint(capsys, caplog):
+    course_utils.setup(seed=0)
+    course_utils.setup(seed=0)  # a second call adds no second filter
+    capsys.readouterr()
+    logger = tf.get_logger()
+    from course_utils.setup import WithoutRetracingHints
+
+    assert sum(isinstance(existing, WithoutRetracingHints) for existing in logger.filters) == 1
+    with caplog.at_level("WARNING", logger="tensorflow"):
+        logger.warning("5 out of the last 5 calls to <function f> triggered tf.function retracing. Tracing is …")
+        logger.warning("a real warning")
+    assert [record.getMessage() for record in caplog.records] == ["a real warning"]

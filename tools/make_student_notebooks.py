@@ -63,11 +63,9 @@ from course_utils import colab
 from course_utils.checkers import NOT_YET_MARK
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
-from notebook_files import COMPANION_DIR, NOTEBOOK_DIR, REPO, find_notebooks
+from notebook_files import ANSWER_TAG, COMPANION_DIR, NOTEBOOK_DIR, REPO, SOLUTION_TAG, find_notebooks
 
 DEFAULT_OUTPUT = REPO / "build" / "student"
-SOLUTION_TAG = "solution"
-ANSWER_TAG = "answer"
 COURSE_METADATA = "course"  # cell.metadata["course"]["starter"] holds an answer cell's starter
 STARTER_KEY = "starter"
 SETUP_HEADING, EXERCISES_HEADING, SOLUTIONS_HEADING = "## Setup", "## Exercises", "## Solutions"

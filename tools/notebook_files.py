@@ -12,6 +12,10 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 # Optional companion notebooks (deep dives that do not fit a class), e.g. extras/05b_….ipynb.
 COMPANION_DIR = NOTEBOOK_DIR / "extras"
+# Cell tags of the instructor's code: an exercise's solution, and the answer of a "write it
+# yourself" exercise (its student copy gets a starter). Student copies and decks leave both out.
+SOLUTION_TAG = "solution"
+ANSWER_TAG = "answer"
 
 
 def course_notebooks() -> list[Path]:

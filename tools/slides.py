@@ -103,14 +103,14 @@ import nbformat
 from nbconvert import SlidesExporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
-from notebook_files import REPO, find_notebooks
+from notebook_files import ANSWER_TAG, REPO, SOLUTION_TAG, find_notebooks
 
 DEFAULT_OUTPUT = REPO / "build" / "slides"
 DEFAULT_INSTRUCTOR_OUTPUT = REPO / "build" / "slides-instructor"
 HIDDEN_TYPES = frozenset({"skip", "notes"})  # slide types whose cells are not on a slide
 # Cells only instructors see: exercise solutions, and the instructor's code of a "write it
 # yourself" exercise whose student copy is a starter (tools/make_student_notebooks.py).
-INSTRUCTOR_TAGS = frozenset({"solution", "answer"})
+INSTRUCTOR_TAGS = frozenset({SOLUTION_TAG, ANSWER_TAG})
 COLAB_ONLY = "# Colab only"  # the first words of a cell that does something only on Colab
 HEADING = re.compile(r"(#{1,6})\s")
 FENCES = ("```", "~~~")
