@@ -140,6 +140,15 @@ def test_cell_lines_count_wrapped_code_output_text_and_figures():
     tall = new_code_cell("plt.show()", outputs=[figure_output(100, 400)])
     height = slides.FIGURE_MAX_HEIGHT  # as tall as allowed, narrower than the slide
     assert slides.cell_lines(tall) == pytest.approx(1 + height / slides.LINE_PX + 2 * slides.CODE_BOX + slides.CELL_GAP)
+    conclusion = "- **First.** " + "word " * 60 + "\n- **Second.** " + "word " * 60
+    shown = nbformat.v4.new_output(
+        "display_data", data={"text/markdown": conclusion, "text/plain": "<IPython.core.display.Markdown object>"}
+    )
+    printed = new_code_cell("display(Markdown(text))", outputs=[shown])
+    assert slides.cell_lines(printed) == pytest.approx(
+        1 + slides.CODE_BOX + slides.markdown_lines(conclusion) + slides.CELL_GAP
+    )
+    assert slides.markdown_lines(conclusion) > 4  # measured as the Markdown it shows, not its one-line stand-in
 
 
 def test_markdown_lines_reflow_paragraphs_and_count_headings_and_tables():

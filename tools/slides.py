@@ -392,12 +392,15 @@ def output_lines(output: nbformat.NotebookNode) -> float:
     """Estimated height of one cell output in the deck, in lines of code.
 
     A figure is drawn as wide as the slide (``FIGURE_WIDTH``) and at most
-    ``FIGURE_MAX_HEIGHT`` tall; text wraps at ``CODE_CHARS`` characters.
+    ``FIGURE_MAX_HEIGHT`` tall; Markdown output is measured like a Markdown cell; text wraps at
+    ``CODE_CHARS`` characters.
     """
     data = output.get("data", {})
     if "image/png" in data:
         width, height = png_size(data["image/png"])
         return min(FIGURE_WIDTH * height / width, FIGURE_MAX_HEIGHT) / LINE_PX + CODE_BOX
+    if "text/markdown" in data:  # display(Markdown(...)): drawn as Markdown, not as its text/plain stand-in
+        return markdown_lines(data["text/markdown"])
     text = output.get("text") or data.get("text/plain", "")
     return code_box_lines(text) if text else 0.0
 
