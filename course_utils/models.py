@@ -214,7 +214,7 @@ def fresh_copy(
 
     Keras traces a model's training step the first time the model is fit, which on a 2-core
     CPU costs a second or two, as much as a short training run. Comparisons over several
-    random seeds (notebooks 08, 08b and 10c) therefore build each network once and pass it
+    random seeds (notebooks 08, 08b, 09 and 10c) therefore build each network once and pass it
     back as ``reuse``: everything a new model starts with is copied into it (weights,
     batch-norm statistics, the random state of dropout layers, the optimizer's step count
     and Adam's averages), so training it gives the weights a new model would reach.
@@ -230,8 +230,7 @@ def fresh_copy(
     reuse.optimizer.build(reuse.trainable_variables)
     targets = reuse.variables + reuse.optimizer.variables
     sources = new.variables + new.optimizer.variables
-    shapes = [tuple(variable.shape) for variable in targets], [tuple(variable.shape) for variable in sources]
-    if shapes[0] != shapes[1]:
+    if [tuple(target.shape) for target in targets] != [tuple(source.shape) for source in sources]:
         raise ValueError(f"reuse ({reuse.name!r}) is not the network that build() makes: its variables differ")
     for target, source in zip(targets, sources, strict=True):
         target.assign(source)
@@ -294,7 +293,7 @@ def accuracy(
     or rotated copies of the test digits without retraining. It predicts batch by batch with
     ``predict_on_batch``: ``model.predict`` sets up a data pipeline on every call, which on a
     2-core CPU costs more than predicting 1,000 digits with the lecture's MLP. Every new batch
-    shape makes TensorFlow trace the prediction step again (and warn after a few), so when
+    shape makes TensorFlow trace the prediction step again, which costs time, so when
     one model scores sets of different sizes, pass a ``batch_size`` that divides them all
     (notebook 08 scores 300 and 1,000 digits in batches of 100).
     """

@@ -15,6 +15,7 @@ from course_utils import colab
 from course_utils.checkers import PASSED_MARK
 
 REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
 NOTEBOOKS = load_tool("notebook_files").course_notebooks()  # the lessons, then their companions in extras/
 # The lecture notes are "the lecture notes" to students, never the names of their source files.
 SOURCE_FILE_NAMES = re.compile(r"seed 00[0-4]|the seed's|the seeds|\bdecks?\b|\bseeds? [0-9]\b", re.I)
@@ -57,9 +58,6 @@ def readme_run_times():
     """The README's table of notebooks: {notebook file name: measured run time in seconds}."""
     rows = re.findall(r"^\| \w+ \| \[[^]]+\]\(notebooks/(?:extras/)?([\w.]+\.ipynb)\).*\| (\d+) s \|$", README, re.M)
     return {name: int(seconds) for name, seconds in rows}
-
-
-README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_lists_every_notebook_with_its_run_time():

@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from course_utils.colab import COLAB_METADATA
 
@@ -103,22 +104,10 @@ def merge_stream_outputs(notebook: nbformat.NotebookNode) -> None:
     """Store consecutive pieces of stdout (or of stderr) as one output, as Jupyter shows them.
 
     A line printed piece by piece, such as the epoch counter of ``train_and_evaluate``
-    (``cnn: epoch 1 2 3 4 5 | ...``), arrives as one stream message per piece.
+    (``cnn: epoch 1 2 3 4 5 | ...``), arrives as one stream message per piece; nbconvert's
+    preprocessor joins them.
     """
-    for cell in notebook.cells:
-        merged: list[nbformat.NotebookNode] = []
-        for output in cell.get("outputs", []):
-            previous = merged[-1] if merged else None
-            if (
-                previous is not None
-                and output.output_type == previous.output_type == "stream"
-                and output.name == previous.name
-            ):
-                previous.text += output.text
-            else:
-                merged.append(output)
-        if "outputs" in cell:
-            cell.outputs = merged
+    CoalesceStreamsPreprocessor().preprocess(notebook, {})
 
 
 def drop_widget_views(notebook: nbformat.NotebookNode) -> None:
