@@ -213,11 +213,12 @@ def fresh_copy(
     ``compile_classifier`` and untrained: in ``reuse`` if given, else in the new model.
 
     Keras traces a model's training step the first time the model is fit, which on a 2-core
-    CPU costs a second or two, as much as a short training run. Comparisons over several
-    random seeds (notebooks 08, 08b, 09 and 10c) therefore build each network once and pass it
-    back as ``reuse``: everything a new model starts with is copied into it (weights,
-    batch-norm statistics, the random state of dropout layers, the optimizer's step count
-    and Adam's averages), so training it gives the weights a new model would reach.
+    CPU costs about a second, as much as a short training run. Comparisons over several
+    random seeds or training sizes (notebooks 03, 08, 08b, 09, 10 and 10c) therefore build
+    each network once and pass it back as ``reuse``: everything a new model starts with is
+    copied into it (weights, batch-norm statistics, the random state of dropout layers, the
+    optimizer's step count and Adam's averages), so training it gives the weights a new model
+    would reach.
     """
     keras.utils.set_random_seed(seed)
     new = build()
@@ -321,6 +322,7 @@ class TrainingResult:
     test_accuracy: float
     test_loss: float
     seconds_per_epoch: float
+    fit_seconds: float
 
     @property
     def final_train_accuracy(self) -> float:
@@ -335,6 +337,7 @@ def train_and_evaluate(
     batch_size: int = 32,
     learning_rate: float = 1e-3,
     verbose: int | None = None,
+    already_compiled: bool = False,
 ) -> TrainingResult:
     """Compile, train and test a classifier the same way for every model in a comparison.
 
@@ -343,7 +346,17 @@ def train_and_evaluate(
     several models shows its progress. ``verbose`` is passed to ``fit``; by default it is 2
     (Keras's line per epoch, with loss and accuracy) under the "full" profile, where an epoch
     on 60,000 images takes long enough that a student wants those numbers, and 0 under
-    "fast". The clock measures ``fit`` only, divided by the number of epochs.
+    "fast".
+
+    The speed reported, ``seconds_per_epoch``, is the median epoch's duration. A new model's
+    first epoch also traces its training step (about a second on a 2-core CPU, once per
+    model), which is not a cost of every epoch; the median leaves it out, so a model that
+    was reused (``fresh_copy``) and a new one are timed alike. ``fit_seconds`` is the whole
+    ``fit``, tracing included.
+
+    ``already_compiled=True`` trains a model as ``fresh_copy`` compiled it (with the same
+    learning rate): compiling again would throw away its traced training step, which is
+    what reusing it saves (notebook 10).
     """
     if verbose is None:
         verbose = 2 if current_profile() == "full" else 0
@@ -355,15 +368,45 @@ def train_and_evaluate(
             f"images and labels differ in length: train {len(x_train)} vs {len(y_train)}, "
             f"test {len(x_test)} vs {len(y_test)}"
         )
-    compile_classifier(model, learning_rate)
-    progress = [] if verbose else [EpochCounter()]
+    if already_compiled:
+        check_compiled_with(model, learning_rate)
+    else:
+        compile_classifier(model, learning_rate)
+    timer = EpochTimer()
+    callbacks = [timer] if verbose else [timer, EpochCounter()]
     start = time.perf_counter()
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose, callbacks=progress)
-    seconds_per_epoch = (time.perf_counter() - start) / epochs
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose, callbacks=callbacks)
+    fit_seconds = time.perf_counter() - start
+    seconds_per_epoch = float(np.median(timer.seconds))
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=EVALUATION_BATCH_SIZE, verbose=0)
     summary = f"{seconds_per_epoch:.2f} s/epoch | test accuracy {test_accuracy:.3f}"
-    print(f" | {summary}" if progress else f"{model.name}: {epochs} epochs | {summary}")
-    return TrainingResult(model, history, float(test_accuracy), float(test_loss), seconds_per_epoch)
+    print(f" | {summary}" if not verbose else f"{model.name}: {epochs} epochs | {summary}")
+    return TrainingResult(model, history, float(test_accuracy), float(test_loss), seconds_per_epoch, fit_seconds)
+
+
+def check_compiled_with(model: keras.Model, learning_rate: float) -> None:
+    """Raise a clear error unless ``model`` is compiled with an optimizer at ``learning_rate``."""
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError(f"model {model.name!r} is not compiled: use fresh_copy, or leave already_compiled False")
+    compiled_rate = float(model.optimizer.get_config()["learning_rate"])
+    if not np.isclose(compiled_rate, learning_rate):
+        raise ValueError(
+            f"model {model.name!r} was compiled with learning rate {compiled_rate:g}, not {learning_rate:g}: "
+            "pass that learning rate to fresh_copy"
+        )
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records each epoch's duration in seconds (``seconds``), for ``train_and_evaluate``."""
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.seconds: list[float] = []
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.seconds.append(time.perf_counter() - self._started)
 
 
 class EpochCounter(keras.callbacks.Callback):

@@ -408,6 +408,38 @@ def test_fresh_copy_rejects_a_model_it_cannot_reset():
         fresh_copy(_tiny_regularized_cnn, seed=0, reuse=other)
 
 
+def test_train_and_evaluate_times_the_median_epoch_and_the_whole_fit(monkeypatch):
+    from course_utils import models
+
+    ticks = iter(range(100))  # every clock reading one second later than the one before
+    monkeypatch.setattr(models.time, "perf_counter", lambda: next(ticks))
+    x = np.random.default_rng(0).random((32, 4, 4)).astype("float32")
+    y = (x.mean(axis=(1, 2)) > 0.5).astype("int64")
+    result = models.train_and_evaluate(build_mlp((4, 4), (8,), 2), (x, y), (x, y), epochs=3, batch_size=16)
+    # readings: fit starts 0; epochs 1-2, 3-4, 5-6 (1 s each); fit ends 7
+    assert result.seconds_per_epoch == 1 and result.fit_seconds == 7
+
+
+def test_train_and_evaluate_keeps_the_traced_step_of_an_already_compiled_model():
+    from course_utils.models import fresh_copy, train_and_evaluate
+
+    x = np.random.default_rng(0).random((32, 4, 4)).astype("float32")
+    y = (x.mean(axis=(1, 2)) > 0.5).astype("int64")
+    build = lambda: build_mlp((4, 4), (8,), 2, name="tiny")  # noqa: E731
+    model = fresh_copy(build, seed=0, learning_rate=0.01)
+    train_and_evaluate(model, (x, y), (x, y), epochs=2, batch_size=16, learning_rate=0.01, already_compiled=True)
+    traced = model.train_function
+    fresh_copy(build, seed=1, reuse=model, learning_rate=0.01)
+    train_and_evaluate(model, (x, y), (x, y), epochs=2, batch_size=16, learning_rate=0.01, already_compiled=True)
+    assert model.train_function is traced and model.optimizer.iterations.numpy() == 2 * 2
+    train_and_evaluate(model, (x, y), (x, y), epochs=1, batch_size=16, learning_rate=0.01)
+    assert model.train_function is not traced  # compiled again: a new optimizer, traced anew
+    with pytest.raises(ValueError, match=r"compiled with learning rate 0\.01, not 0\.001"):
+        train_and_evaluate(fresh_copy(build, 0, learning_rate=0.01), (x, y), (x, y), already_compiled=True)
+    with pytest.raises(ValueError, match="is not compiled"):
+        train_and_evaluate(build(), (x, y), (x, y), already_compiled=True)
+
+
 def test_setup_drops_only_the_retracing_hint(capsys, caplog):
     course_utils.setup(seed=0)
     course_utils.setup(seed=0)  # a second call adds no second filter
