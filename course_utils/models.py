@@ -14,6 +14,7 @@ import numpy as np
 
 from course_utils._quiet import import_tensorflow_quietly
 from course_utils.arithmetic import check_positive_int, conv_output_size
+from course_utils.data import shuffled_passes
 from course_utils.profile import current_profile
 
 import_tensorflow_quietly()  # before Keras, so that TensorFlow's start-up lines never reach a notebook
@@ -220,22 +221,98 @@ def fresh_copy(
     optimizer's step count and Adam's averages), so training it gives the weights a new model
     would reach.
     """
+    new = _compiled_new(build, seed, learning_rate)
+    if reuse is None:
+        return new
+    _copy_state(new, reuse)
+    return reuse
+
+
+def _compiled_new(build: Callable[[], keras.Model], seed: int, learning_rate: float) -> keras.Model:
+    """The model ``build()`` makes after seeding with ``seed``, compiled, with Adam's initial state built."""
     keras.utils.set_random_seed(seed)
     new = build()
     compile_classifier(new, learning_rate)
     new.optimizer.build(new.trainable_variables)  # Adam's state before its first update
-    if reuse is None:
-        return new
-    if getattr(reuse, "optimizer", None) is None:
-        raise ValueError(f"reuse ({reuse.name!r}) must be compiled: pass a model that fresh_copy returned")
-    reuse.optimizer.build(reuse.trainable_variables)
-    targets = reuse.variables + reuse.optimizer.variables
-    sources = new.variables + new.optimizer.variables
-    if [tuple(target.shape) for target in targets] != [tuple(source.shape) for source in sources]:
-        raise ValueError(f"reuse ({reuse.name!r}) is not the network that build() makes: its variables differ")
-    for target, source in zip(targets, sources, strict=True):
-        target.assign(source)
-    return reuse
+    return new
+
+
+def _copy_state(source: keras.Model, target: keras.Model) -> None:
+    """Copy every variable of ``source`` and its optimizer into the same network ``target``."""
+    if getattr(target, "optimizer", None) is None:
+        raise ValueError(f"reuse ({target.name!r}) must be compiled: pass a model that fresh_copy returned")
+    target.optimizer.build(target.trainable_variables)
+    targets = target.variables + target.optimizer.variables
+    sources = source.variables + source.optimizer.variables
+    if [tuple(variable.shape) for variable in targets] != [tuple(variable.shape) for variable in sources]:
+        raise ValueError(f"reuse ({target.name!r}) is not the network that build() makes: its variables differ")
+    for variable, value in zip(targets, sources, strict=True):
+        variable.assign(value)
+
+
+# new_model's compiled networks, one per architecture and learning rate (see new_model).
+_REUSABLE: dict[str, keras.Model] = {}
+
+
+def _without_names(value):
+    """``value`` (a layer config, or lists and dicts of them) without the automatic layer names."""
+    if isinstance(value, dict):
+        return {key: _without_names(item) for key, item in value.items() if key != "name"}
+    if isinstance(value, (list, tuple)):
+        return [_without_names(item) for item in value]
+    return value
+
+
+def new_model(build: Callable[[], keras.Model], seed: int, learning_rate: float = 1e-3) -> keras.Model:
+    """The network ``build()`` makes with random seed ``seed``, compiled with ``compile_classifier``, untrained.
+
+    Introduced in notebook 08, and used wherever a lesson trains the same network with several
+    random seeds or training sizes (notebooks 03, 08, 09 and 10, companions 08b and 10c): the
+    lesson reads "a new model for this seed, train it, test it".
+
+    Speed: Keras traces a model's training step the first time the model is fit, which on a
+    2-core CPU costs about a second, as much as a short training run. So this function keeps
+    the first compiled model of each architecture (layer types, shapes and settings) and
+    learning rate, and resets it to the state ``build()`` gives a new model with this seed
+    (``fresh_copy``): weights, batch-norm statistics, dropout's random state and the optimizer's
+    state. Training it gives the weights a new model would reach, without the tracing. The
+    model it returns is therefore reset by the next call for the same architecture: score it,
+    or copy its weights (``model.get_weights()``), before asking for the next one.
+    """
+    new = _compiled_new(build, seed, learning_rate)
+    key = repr((_without_names(architecture(new, settings=True)), float(learning_rate)))
+    reusable = _REUSABLE.setdefault(key, new)
+    if reusable is not new:
+        _copy_state(new, reusable)
+    return reusable
+
+
+def fit_passes(
+    model: keras.Model,
+    images: np.ndarray,
+    labels: np.ndarray,
+    passes: float,
+    batch_size: int = 32,
+    seed: int = 0,
+) -> keras.Model:
+    """Train a compiled ``model`` for ``passes`` passes over the training set, each in a new random order.
+
+    Introduced in notebook 08 (300 training digits); notebook 09 and companions 08b and 10c
+    train small sets the same way. ``passes`` may be fractional (companion 10c gives every
+    training size the same number of updates). Returns the model, trained.
+
+    Speed: ``fit`` for ``passes`` epochs would pay Keras's set-up of an epoch once per pass,
+    and on a few hundred images that costs as much as the epoch's training. So the passes are
+    laid end to end (``course_utils.data.shuffled_passes``) and trained as one long epoch:
+    the same updates, except for the one batch that straddles two passes.
+    """
+    if len(images) != len(labels):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    if not passes > 0:
+        raise ValueError(f"passes must be positive, got {passes!r}")
+    order = shuffled_passes(len(images), max(1, round(passes * len(images))), seed)
+    model.fit(images[order], labels[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return model
 
 
 def _check_cnn_fits(size: tuple[int, int], stages: int, kernel_size: int, pooled: bool) -> None:
@@ -355,8 +432,9 @@ def train_and_evaluate(
     ``fit``, tracing included.
 
     ``already_compiled=True`` trains a model as ``fresh_copy`` compiled it (with the same
-    learning rate): compiling again would throw away its traced training step, which is
-    what reusing it saves (notebook 10).
+    learning rate), and a model from ``new_model`` is always trained that way: compiling
+    again would throw away its traced training step, which is what reusing it saves
+    (notebook 10).
     """
     if verbose is None:
         verbose = 2 if current_profile() == "full" else 0
@@ -368,7 +446,7 @@ def train_and_evaluate(
             f"images and labels differ in length: train {len(x_train)} vs {len(y_train)}, "
             f"test {len(x_test)} vs {len(y_test)}"
         )
-    if already_compiled:
+    if already_compiled or any(model is reusable for reusable in _REUSABLE.values()):
         check_compiled_with(model, learning_rate)
     else:
         compile_classifier(model, learning_rate)

@@ -452,3 +452,38 @@ def test_setup_drops_only_the_retracing_hint(capsys, caplog):
         logger.warning("5 out of the last 5 calls to <function f> triggered tf.function retracing. Tracing is …")
         logger.warning("a real warning")
     assert [record.getMessage() for record in caplog.records] == ["a real warning"]
+
+
+def test_new_model_reuses_one_compiled_model_per_architecture_and_trains_like_a_new_one():
+    from course_utils.models import fit_passes, fresh_copy, new_model
+
+    rng = np.random.default_rng(0)
+    images, labels = rng.random((48, 12, 12)).astype("float32"), np.arange(48) % 10
+    first = new_model(_tiny_regularized_cnn, seed=0)
+    fit_passes(first, images, labels, passes=2, batch_size=16, seed=0)
+    again = new_model(_tiny_regularized_cnn, seed=1)
+    assert again is first, "the same architecture and learning rate: the same compiled model, reset"
+    fit_passes(again, images, labels, passes=2, batch_size=16, seed=1)
+    reference = fresh_copy(_tiny_regularized_cnn, seed=1)
+    fit_passes(reference, images, labels, passes=2, batch_size=16, seed=1)
+    for reused, new in zip(again.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_array_equal(reused, new)
+    assert new_model(_tiny_regularized_cnn, seed=0, learning_rate=0.01) is not first, "another learning rate"
+    other = new_model(lambda: build_mlp((12, 12), hidden_units=(8,)), seed=0)
+    assert other is not first and other.count_params() != first.count_params()
+
+
+def test_fit_passes_makes_one_update_per_batch_of_every_pass():
+    from course_utils.models import fit_passes, new_model
+
+    images, labels = np.random.default_rng(0).random((40, 4, 4)).astype("float32"), np.arange(40) % 2
+    model = new_model(lambda: build_mlp((4, 4), (8,), 2), seed=0)
+    start = int(model.optimizer.iterations.numpy())
+    assert fit_passes(model, images, labels, passes=3, batch_size=10, seed=0) is model
+    assert int(model.optimizer.iterations.numpy()) - start == 3 * 40 // 10
+    fit_passes(model, images, labels, passes=0.5, batch_size=10, seed=0)  # a budget of updates, not of passes
+    assert int(model.optimizer.iterations.numpy()) - start == 12 + 2
+    with pytest.raises(ValueError, match="passes must be positive"):
+        fit_passes(model, images, labels, passes=0)
+    with pytest.raises(ValueError, match="40 images but 39 labels"):
+        fit_passes(model, images, labels[:-1], passes=1)

@@ -225,6 +225,14 @@ def test_instructor_cells_are_left_out_of_student_decks():
     assert instructor == [cell.source for cell in notebook.cells]
 
 
+def test_check_cells_are_left_out_of_every_deck():
+    notebook, _ = lecture_notebook()
+    notebook.cells[9].metadata["tags"] = ["check"]
+    for with_solutions in (False, True):
+        shown = [cell.source for cell in slides.deck_notebook(notebook, with_solutions).cells]
+        assert notebook.cells[9].source not in shown
+
+
 def instructor_cells(cells):
     return [cell for cell in cells if set(INSTRUCTOR_TAGS) & set(cell.metadata.get("tags", []))]
 

@@ -32,6 +32,10 @@ def is_answer(cell):
     return "answer" in cell.get("metadata", {}).get("tags", [])
 
 
+def is_check(cell):
+    return "check" in cell.get("metadata", {}).get("tags", [])
+
+
 def instructor_notebook():
     """An instructor notebook with executed code cells and solutions in code and markdown."""
     ran = new_code_cell(
@@ -128,7 +132,7 @@ def exercise_notebook(name="99_exercise_demo.ipynb", setup_imports=SETUP_IMPORTS
 
 def assert_is_student_version(student, instructor):
     """No solution, no output, no Colab link; answers hold starters; every other cell unchanged, in order."""
-    kept = [cell for cell in instructor.cells if not is_solution(cell)]
+    kept = [cell for cell in instructor.cells if not is_solution(cell) and not is_check(cell)]
     assert len(student.cells) == len(kept)
     for index, (copied, original) in enumerate(zip(student.cells, kept, strict=True)):
         if is_answer(original):
@@ -155,6 +159,15 @@ def test_student_version_drops_solutions_outputs_and_counts():
     assert instructor == untouched, "the instructor notebook must not change"
     assert_is_student_version(student, instructor)
     assert len(student.cells) == len(instructor.cells) - 3
+
+
+def test_student_version_leaves_out_check_cells():
+    notebook = instructor_notebook()
+    notebook.cells.insert(3, new_code_cell("# @title Check\nassert x == 3", metadata={"tags": ["check"]}))
+    student = make_student_notebooks.student_version(notebook)
+    assert not any(is_check(cell) for cell in student.cells)
+    assert "assert x == 3" not in "\n".join(cell.source for cell in student.cells)
+    assert_is_student_version(student, notebook)
 
 
 def test_student_version_keeps_tags_and_notebook_metadata_but_not_run_traces():

@@ -21,7 +21,8 @@ A student copy is the instructor notebook with
 1. every answer cell's source replaced by its starter (the ``answer`` tag stays, the
    starter metadata goes) and the checker cells kept;
 2. the Open-in-Colab badge replaced by a note on opening the copy on Colab (see below);
-3. nbconvert's preprocessors applied: ``TagRemovePreprocessor`` drops the ``solution`` cells,
+3. nbconvert's preprocessors applied: ``TagRemovePreprocessor`` drops the ``solution`` cells
+   and the ``check`` cells (the proof of the lesson's claims, which the instructor's copy keeps),
    ``ClearOutputPreprocessor`` empties outputs and execution counts, and
    ``ClearMetadataPreprocessor`` drops the traces a run leaves in code cells' metadata,
    keeping their ``tags`` and ``slideshow``; the notebook's metadata (kernel, Colab GPU) stays.
@@ -63,7 +64,7 @@ from course_utils import colab
 from course_utils.checkers import NOT_YET_MARK
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
-from notebook_files import ANSWER_TAG, COMPANION_DIR, NOTEBOOK_DIR, REPO, SOLUTION_TAG, find_notebooks
+from notebook_files import ANSWER_TAG, CHECK_TAG, COMPANION_DIR, NOTEBOOK_DIR, REPO, SOLUTION_TAG, find_notebooks
 
 DEFAULT_OUTPUT = REPO / "build" / "student"
 COURSE_METADATA = "course"  # cell.metadata["course"]["starter"] holds an answer cell's starter
@@ -97,7 +98,7 @@ def starter_of(cell: nbformat.NotebookNode) -> str | None:
 
 def checker_called(cell: nbformat.NotebookNode) -> str | None:
     """The ``check_...`` function a checker cell calls, or None if the cell is not a checker cell."""
-    if cell.cell_type != "code" or has_tag(cell, ANSWER_TAG) or has_tag(cell, SOLUTION_TAG):
+    if cell.cell_type != "code" or any(has_tag(cell, tag) for tag in (ANSWER_TAG, SOLUTION_TAG, CHECK_TAG)):
         return None
     call = CHECKER_CALL.search(cell.source)
     return call.group(1) if call else None
@@ -218,10 +219,10 @@ def add_exercise(notebook: nbformat.NotebookNode, check: str, solution: str, sta
 
 
 def student_exporter() -> NotebookExporter:
-    """A notebook-to-notebook exporter that drops solution cells, outputs and run traces."""
+    """A notebook-to-notebook exporter that drops solution and check cells, outputs and run traces."""
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {SOLUTION_TAG}
+    config.TagRemovePreprocessor.remove_cell_tags = {SOLUTION_TAG, CHECK_TAG}
     config.ClearOutputPreprocessor.enabled = True
     config.ClearMetadataPreprocessor.enabled = True
     config.ClearMetadataPreprocessor.clear_notebook_metadata = False

@@ -16,6 +16,24 @@ COMPANION_DIR = NOTEBOOK_DIR / "extras"
 # yourself" exercise (its student copy gets a starter). Student copies and decks leave both out.
 SOLUTION_TAG = "solution"
 ANSWER_TAG = "answer"
+# Cell tag of a check cell: the proof beside a teaching cell (asserts, calibration notes,
+# tolerances). nbval runs it like any other cell; JupyterLab shows it collapsed and Colab as a
+# collapsed form (CHECK_CELL_METADATA, set by the runner); slides and student copies leave it out.
+CHECK_TAG = "check"
+CHECK_TITLE = "# @title "  # the first line of a check cell: Colab shows the rest as the form's title
+CHECK_CELL_METADATA = {"jupyter": {"source_hidden": True}, "cellView": "form"}
+
+
+def is_check_cell(cell) -> bool:
+    """Whether ``cell`` (a notebook cell) is a check cell, tagged ``check``."""
+    return CHECK_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def collapse_check_cells(notebook) -> None:
+    """Give every check cell of ``notebook`` the metadata that shows it collapsed, in place."""
+    for cell in notebook.cells:
+        if is_check_cell(cell):
+            cell.metadata.update(CHECK_CELL_METADATA)
 
 
 def course_notebooks() -> list[Path]:

@@ -30,7 +30,7 @@ from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from course_utils.colab import COLAB_METADATA
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
-from notebook_files import COMPANION_DIR, find_notebooks
+from notebook_files import COMPANION_DIR, collapse_check_cells, find_notebooks, is_check_cell
 from slides import assign_slide_types
 
 DEFAULT_MAX_SECONDS = 60.0
@@ -61,6 +61,8 @@ class RunResult:
 def lesson_length(notebook: nbformat.NotebookNode) -> tuple[int, int]:
     """Markdown words and cells of a notebook: what a class has to read and step through.
 
+    Check cells do not count: they are collapsed, and neither slides nor student copies show them.
+
     A word is any whitespace-separated token with a letter or digit in it, so Markdown syntax
     such as ``#``, ``-`` or ``|`` does not count.
     """
@@ -69,7 +71,7 @@ def lesson_length(notebook: nbformat.NotebookNode) -> tuple[int, int]:
         for cell in notebook.cells
         if cell.cell_type == "markdown"
     )
-    return words, len(notebook.cells)
+    return words, sum(not is_check_cell(cell) for cell in notebook.cells)
 
 
 def execute_notebook(path: Path, write: bool, cell_timeout: int) -> RunResult:
@@ -97,6 +99,7 @@ def execute_notebook(path: Path, write: bool, cell_timeout: int) -> RunResult:
         merge_stream_outputs(notebook)
         drop_widget_views(notebook)
         assign_slide_types(notebook)  # after the run: the slide rules look at the new outputs
+        collapse_check_cells(notebook)
         nbformat.write(notebook, path)
     return RunResult(path, seconds, error, *lesson_length(notebook))
 

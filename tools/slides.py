@@ -103,7 +103,7 @@ import nbformat
 from nbconvert import SlidesExporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
-from notebook_files import ANSWER_TAG, REPO, SOLUTION_TAG, find_notebooks
+from notebook_files import ANSWER_TAG, CHECK_TAG, REPO, SOLUTION_TAG, find_notebooks
 
 DEFAULT_OUTPUT = REPO / "build" / "slides"
 DEFAULT_INSTRUCTOR_OUTPUT = REPO / "build" / "slides-instructor"
@@ -111,6 +111,8 @@ HIDDEN_TYPES = frozenset({"skip", "notes"})  # slide types whose cells are not o
 # Cells only instructors see: exercise solutions, and the instructor's code of a "write it
 # yourself" exercise whose student copy is a starter (tools/make_student_notebooks.py).
 INSTRUCTOR_TAGS = frozenset({SOLUTION_TAG, ANSWER_TAG})
+# Check cells prove the lesson's claims; no deck shows them, not even the instructor's.
+NEVER_SHOWN_TAGS = frozenset({CHECK_TAG})
 COLAB_ONLY = "# Colab only"  # the first words of a cell that does something only on Colab
 HEADING = re.compile(r"(#{1,6})\s")
 FENCES = ("```", "~~~")
@@ -597,12 +599,13 @@ def deck_notebook(notebook: nbformat.NotebookNode, with_solutions: bool = False)
     """The notebook a deck shows; the argument is not changed.
 
     Cells tagged ``solution`` or ``answer`` are left out unless ``with_solutions`` (an
-    instructor deck), cells longer than a screen are split (``fit_to_screen``), and the
+    instructor deck), check cells always, cells longer than a screen are split (``fit_to_screen``), and the
     slide types are assigned afresh, so a deck is right even for a notebook whose stored
     metadata is missing or stale.
     """
     deck = copy.deepcopy(notebook)
-    shown = [cell for cell in deck.cells if with_solutions or not INSTRUCTOR_TAGS & set(cell.metadata.get("tags", []))]
+    left_out = NEVER_SHOWN_TAGS if with_solutions else NEVER_SHOWN_TAGS | INSTRUCTOR_TAGS
+    shown = [cell for cell in deck.cells if not left_out & set(cell.metadata.get("tags", []))]
     deck.cells = [piece for cell in shown for piece in fit_to_screen(cell)]
     assign_slide_types(deck)
     return deck
