@@ -225,6 +225,11 @@ def test_instructor_cells_are_left_out_of_student_decks():
     assert instructor == [cell.source for cell in notebook.cells]
 
 
+def test_check_cells_are_skipped_even_in_a_plain_nbconvert_deck():
+    check = nbformat.v4.new_code_cell("# @title Check\nx = 1\nassert x == 1", metadata={"tags": ["check"]})
+    assert slides.has_nothing_to_present(check)
+
+
 def test_check_cells_are_left_out_of_every_deck():
     notebook, _ = lecture_notebook()
     notebook.cells[9].metadata["tags"] = ["check"]

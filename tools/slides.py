@@ -265,13 +265,14 @@ def has_nothing_to_present(cell: nbformat.NotebookNode) -> bool:
 
     True for code cells that only work on Colab (their first line starts with
     ``COLAB_ONLY``, as the bootstrap cell ``course_utils.colab.bootstrap_cell_source()``
-    does: in class it does nothing), and for code cells without output whose statements
-    are all imports, all ``assert``, or none at all (blank or only comments). A cell with
-    an output, and Markdown, are always presented.
+    does: in class it does nothing), for check cells (tagged ``check``: the proof, not the
+    lesson), and for code cells without output whose statements are all imports, all
+    ``assert``, or none at all (blank or only comments). Any other cell with an output, and
+    Markdown, are always presented.
     """
     if cell.cell_type != "code":
         return False
-    if cell.source.startswith(COLAB_ONLY):
+    if cell.source.startswith(COLAB_ONLY) or CHECK_TAG in cell.get("metadata", {}).get("tags", []):
         return True
     if cell.get("outputs"):
         return False
