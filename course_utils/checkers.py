@@ -292,6 +292,14 @@ def _known_mistake(mistakes: Sequence[Mistake], args: tuple, got: Any) -> str | 
     return None
 
 
+def _course_function(fn: Any) -> str | None:
+    """The dotted name of ``fn`` if it comes from ``course_utils`` (imported, not written), else None."""
+    module = getattr(fn, "__module__", None) or ""
+    if module.split(".")[0] != "course_utils":
+        return None
+    return f"{module}.{getattr(fn, '__qualname__', getattr(fn, '__name__', '?'))}"
+
+
 def check_function(
     fn: Any,
     name: str,
@@ -309,11 +317,22 @@ def check_function(
     ``compare`` rejects ends the check with a "not yet" naming that input. If the wrong
     result equals one of the ``mistakes``' answers, its hint is added. ``parameters`` name
     the arguments in the verdict, in the order of the exercise's signature.
+
+    A function of ``course_utils`` itself is never the student's answer: when the answer cell
+    was not run, the name may still be the course's helper that the notebook imported, and
+    ``correlate2d = pool2d``-style shortcuts hand a course function over on purpose. Either
+    gets a "not yet" that says so.
     """
     if not callable(fn):
         if fn is Ellipsis:
             return _not_yet(_starter_message(name))
         return _not_yet(f"{name} should be a function, got {describe_value(fn)}: define it with `def {name}(...):`.")
+    course_name = _course_function(fn)
+    if course_name is not None:
+        return _not_yet(
+            f"{name} is the course's own {course_name}, not yours: write {name} in the answer cell above, "
+            "run that cell, then run this check again."
+        )
     for index, case in enumerate(cases):
         inputs = dict(zip(parameters, case.args, strict=True))
         call = describe_call(name, parameters, case.args)
@@ -762,6 +781,41 @@ def _check_model_requirements(
         )
 
 
+# The models of the "build it" exercises, named as their checker cells name them. The expected
+# values live here, not in the notebook: a checker call that showed them would give the answer away.
+MODEL_EXERCISES: dict[str, dict[str, Any]] = {
+    # notebook 07, exercise 3: a third Conv2D(128, 3x3) + MaxPool(2) stage before Flatten
+    "07 third conv stage": {
+        "layer_types": ["Conv2D", "MaxPooling2D"] * 3 + ["Flatten", "Dense", "Dense"],
+        "output_shape": (None, 10),
+        "params": 110_474,
+    },
+    # notebook 09, exercise 2: a small VGG, two stages of two 3x3 convolutions
+    "09 small VGG": {
+        "layer_types": ["Conv2D", "Conv2D", "MaxPooling2D", "Conv2D", "Conv2D", "MaxPooling2D", "Flatten", "Dense"],
+        "output_shape": (None, 10),
+        "params": 32_058,
+    },
+    # notebook 10, exercise 4: an MLP with two hidden layers within 10% of the lecture CNN's 225,034
+    "10 deep MLP": {
+        "layer_types": ["Flatten", "Dense", "Dense", "Dense"],
+        "output_shape": (None, 10),
+        "params_within": (202_530, 247_537),
+    },
+}
+
+
+def check_exercise_model(model: Any, exercise: str) -> CheckResult:
+    """Check the model a student built for one of the course's exercises (``MODEL_EXERCISES``).
+
+    Used by notebooks 07, 09 and 10 so that the checker cell names the exercise, not the
+    numbers the student has to find.
+    """
+    if exercise not in MODEL_EXERCISES:
+        raise ValueError(f"no model exercise {exercise!r}: choose one of {', '.join(MODEL_EXERCISES)}")
+    return check_model(model, **MODEL_EXERCISES[exercise])
+
+
 def check_model(
     model: Any,
     *,
@@ -807,8 +861,8 @@ def check_model(
         passed.append(f"output shape {shape}")
     if params is not None:
         if count != params:
-            return _not_yet(f"the model has {count:,} parameters; expected {params:,}.")
-        passed.append(f"{count:,} parameters")
+            return _not_yet(f"the model has {count:,} parameters, not the number the exercise asks for.")
+        passed.append("the parameter count")
     if params_within is not None:
         low, high = params_within
         if not low <= count <= high:

@@ -299,7 +299,7 @@ def test_right_model_passes(small_cnn):
     assert result.passed, result.message
     assert result.message == (
         f"{PASSED_MARK} the model passed all 3 checks (layers Conv2D → MaxPooling2D → Flatten → Dense, "
-        f"output shape (None, 10), {SMALL_CNN_PARAMS:,} parameters)."
+        "output shape (None, 10), the parameter count)."
     )
     layer_classes = [keras.layers.Conv2D, keras.layers.MaxPooling2D, "Flatten", keras.layers.Dense]
     assert check_model(small_cnn, params_within=(10_000, 20_000), layer_types=layer_classes).passed
@@ -308,7 +308,7 @@ def test_right_model_passes(small_cnn):
 @pytest.mark.parametrize(
     ("requirements", "fragment"),
     [
-        ({"params": 101_770}, f"the model has {SMALL_CNN_PARAMS:,} parameters; expected 101,770."),
+        ({"params": 101_770}, f"the model has {SMALL_CNN_PARAMS:,} parameters, not the number the exercise asks for."),
         ({"params_within": (1, 1_000)}, "expected between 1 and 1,000."),
         ({"output_shape": (None, 12)}, "the model's output shape is (None, 10); expected (None, 12)."),
         (
@@ -351,3 +351,45 @@ def test_a_model_keras_cannot_describe_becomes_a_hint():
 def test_a_badly_set_exercise_is_the_instructors_error(small_cnn, requirements):
     with pytest.raises(ValueError, match=r"params|output_shape"):
         check_model(small_cnn, **requirements)
+
+
+@pytest.mark.parametrize(("checker", "name", "right", "wrong", "hint"), EXERCISES, ids=IDS)
+def test_the_courses_own_function_is_not_an_answer(checker, name, right, wrong, hint):
+    """A student copy imports course helpers: an answer cell that was never run leaves the course's function."""
+    import course_utils.arithmetic
+    import course_utils.convolution
+
+    course_functions = [
+        getattr(module, attribute)
+        for module in (course_utils.convolution, course_utils.arithmetic, checkers)
+        for attribute in dir(module)
+        if callable(getattr(module, attribute))
+        and getattr(getattr(module, attribute), "__module__", "").startswith("course_utils")
+    ]
+    for function in [*course_functions[:5], course_utils.convolution.correlate2d, course_utils.arithmetic.dense_params]:
+        assert_not_yet(checker(function), "the course's own", "run that cell")
+
+
+def test_an_exercise_model_is_checked_against_the_values_kept_in_the_checkers(small_cnn):
+    from course_utils.checkers import MODEL_EXERCISES, check_exercise_model
+
+    deeper = keras.Sequential(
+        [keras.Input((28, 28, 1))]
+        + [
+            layer
+            for filters in (32, 64, 128)
+            for layer in (keras.layers.Conv2D(filters, 3, activation="relu"), keras.layers.MaxPooling2D(2))
+        ]
+        + [
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    result = check_exercise_model(deeper, "07 third conv stage")
+    assert result.passed, result.message
+    assert "110,474" not in result.message, "the verdict does not print the count the student was asked to predict"
+    assert_not_yet(check_exercise_model(small_cnn, "07 third conv stage"), "layers")
+    with pytest.raises(ValueError, match="no model exercise"):
+        check_exercise_model(deeper, "07 a fourth stage")
+    assert set(MODEL_EXERCISES) == {"07 third conv stage", "09 small VGG", "10 deep MLP"}

@@ -239,3 +239,13 @@ def test_the_guide_lists_every_erratum_and_each_lessons_callouts():
         )
         linked = {match for block in text.split(CALLOUT)[1:] for match in ERRATUM_ID.findall(block.split("\n\n")[0])}
         assert linked <= table[lesson.name[:2]][0], f"{lesson.name}: callouts {sorted(linked)} not in the guide's table"
+
+
+CHECKER_CALL = re.compile(r"^check_\w+\(")
+NAMES_ONLY = re.compile(r'^check_\w+\(\w+(, "[^"]+")?\)$')
+
+
+def test_checker_calls_name_the_answer_never_the_expected_values(notebook):
+    calls = [cell.source for cell in teaching_code_cells(notebook) if CHECKER_CALL.match(cell.source)]
+    for call in calls:
+        assert NAMES_ONLY.match(call), f"a checker call that shows expected values gives the answer away: {call}"

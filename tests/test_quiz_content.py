@@ -26,7 +26,7 @@ from course_utils.arithmetic import (
     mlp_params,
     receptive_fields,
 )
-from course_utils.convolution import convolve1d, correlate1d, pool2d
+from course_utils.convolution import correlate1d, pool2d
 from course_utils.models import build_cnn, build_mlp
 from course_utils.transforms import flat_index, shift_images
 
@@ -229,11 +229,17 @@ def test_a_larger_image_keeps_the_parameters_but_multiplies_the_work():
     )
 
 
-def test_convolving_equals_correlating_with_the_rotated_kernel():
-    """Quiz 05: Keras correlates, so a true convolution needs the kernel rotated by 180°."""
-    signal, kernel = np.array([3, 1, 4, 1, 5]), np.array([1, 2])
-    assert np.array_equal(convolve1d(signal, kernel, mode="valid"), correlate1d(signal, kernel[::-1]))
-    assert correct("05", "only have Keras's Conv2D").startswith("K rotated by 180°")
+def test_a_dense_layer_computing_a_convolution_needs_one_weight_per_input_and_output():
+    """Quiz 05: 784 pixels to 676 outputs of a 3x3 'valid' convolution."""
+    outputs = conv_output_size(28, 3) ** 2
+    assert correct("05", "computes the same 676 outputs").startswith(f"{784 * outputs:,} = 784 x {outputs}")
+
+
+def test_a_blur_kernel_keeps_a_flat_patch():
+    """Quiz 05: a learned kernel reproduces the blur, whose entries sum to 1."""
+    blur = np.full((3, 3), 1 / 9)
+    assert np.isclose(blur.sum(), 1.0)
+    assert correct("05", "3x3 blur instead") == "about 1"
 
 
 def test_a_shift_by_the_total_stride_moves_the_twice_pooled_map_by_one_cell():
