@@ -5,8 +5,12 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import nbformat
 import numpy as np
 import pytest
+from tool_loader import load_tool
+
+NOTEBOOKS = load_tool("notebook_files").course_notebooks()  # the lessons, then their companions in extras/
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +33,15 @@ def seed_004_image():
             [0, 0, 1, 0, 1, 0],
         ]
     )
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda path: path.name)
+def notebook_path(request):
+    """Each course notebook in turn: the tests that take it run once per notebook."""
+    return request.param
+
+
+@pytest.fixture
+def notebook(notebook_path):
+    """The stored notebook at ``notebook_path``, as nbformat reads it."""
+    return nbformat.read(notebook_path, as_version=4)

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import nbformat
-import pytest
 from tool_loader import load_tool
 
 from course_utils import colab
@@ -58,16 +57,6 @@ def assert_count(source: str) -> int:
 
 def comments(source: str) -> str:
     return "\n".join(line.split("#", 1)[1] for line in source.splitlines() if "#" in line)
-
-
-@pytest.fixture(params=NOTEBOOKS, ids=lambda path: path.name)
-def notebook_path(request):
-    return request.param
-
-
-@pytest.fixture
-def notebook(notebook_path):
-    return nbformat.read(notebook_path, as_version=4)
 
 
 # --------------------------------------------------------------------------- check cells

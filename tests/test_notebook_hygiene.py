@@ -36,16 +36,6 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks found in notebooks/"
 
 
-@pytest.fixture(params=NOTEBOOKS, ids=lambda path: path.name)
-def notebook_path(request):
-    return request.param
-
-
-@pytest.fixture
-def notebook(notebook_path):
-    return nbformat.read(notebook_path, as_version=4)
-
-
 def test_opens_with_title_objectives_and_run_time(notebook):
     first = notebook.cells[0]
     assert first.cell_type == "markdown"
