@@ -31,6 +31,7 @@ it, so importing this module, as the student-copy tool does, does not start Tens
 from __future__ import annotations
 
 import copy
+import math
 import numbers
 import warnings
 from collections.abc import Callable, Sequence
@@ -300,6 +301,43 @@ def _course_function(fn: Any) -> str | None:
     return f"{module}.{getattr(fn, '__qualname__', getattr(fn, '__name__', '?'))}"
 
 
+def _not_an_answer(fn: Any, name: str) -> CheckResult | None:
+    """A "not yet" when ``fn`` cannot be the student's answer, else None.
+
+    That is the starter's ``...``, something other than a function, or a function of
+    ``course_utils`` (see ``check_function``).
+    """
+    if not callable(fn):
+        if fn is Ellipsis:
+            return _not_yet(_starter_message(name))
+        return _not_yet(f"{name} should be a function, got {describe_value(fn)}: define it with `def {name}(...):`.")
+    course_name = _course_function(fn)
+    if course_name is not None:
+        return _not_yet(
+            f"{name} is the course's own {course_name}, not yours: write {name} in the answer cell above, "
+            "run that cell, then run this check again."
+        )
+    return None
+
+
+def _call_answer(fn: Any, name: str, call: str, args: tuple, inputs: dict[str, Any]) -> tuple[Any, CheckResult | None]:
+    """``fn(*args)`` and None, or None and the "not yet" for a starter, an error or a missing result.
+
+    For checkers that look at a result in their own way instead of through ``check_function``.
+    """
+    try:
+        got = _call_quietly(fn, args)
+    except NotImplementedError:
+        return None, _not_yet(_starter_message(name))
+    except Exception as error:  # any error in a half-written answer becomes a hint, never a crash
+        return None, _not_yet(f"{call} raised {type(error).__name__}: {_shorten(str(error))}", inputs=inputs)
+    if got is Ellipsis:
+        return None, _not_yet(_starter_message(name))
+    if got is None:
+        return None, _not_yet(f"{name} returned None: replace the `...` in its body with your code and `return` it.")
+    return got, None
+
+
 def check_function(
     fn: Any,
     name: str,
@@ -323,16 +361,9 @@ def check_function(
     ``correlate2d = pool2d``-style shortcuts hand a course function over on purpose. Either
     gets a "not yet" that says so.
     """
-    if not callable(fn):
-        if fn is Ellipsis:
-            return _not_yet(_starter_message(name))
-        return _not_yet(f"{name} should be a function, got {describe_value(fn)}: define it with `def {name}(...):`.")
-    course_name = _course_function(fn)
-    if course_name is not None:
-        return _not_yet(
-            f"{name} is the course's own {course_name}, not yours: write {name} in the answer cell above, "
-            "run that cell, then run this check again."
-        )
+    not_an_answer = _not_an_answer(fn, name)
+    if not_an_answer is not None:
+        return not_an_answer
     for index, case in enumerate(cases):
         inputs = dict(zip(parameters, case.args, strict=True))
         call = describe_call(name, parameters, case.args)
@@ -367,21 +398,49 @@ def check_function(
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise checkers: convolution and pooling (notebooks 05 and 06)
+# Exercise checkers: layer arithmetic, convolution and pooling (notebooks 03, 05 and 06)
 # ---------------------------------------------------------------------------------------------
 
-_VALID_SHAPE_HINT = "'valid' keeps the kernel inside the image: the output has H - kh + 1 rows and W - kw + 1 columns."
+
+def _largest_image_side(budget: int, units: int) -> int:
+    """The largest n for which ``Dense(units)`` on an n x n grayscale image has at most ``budget`` parameters."""
+    return math.isqrt(max(budget - units, 0) // units)
 
 
-def check_correlate2d(fn: Any) -> CheckResult:
-    """Check a student's ``correlate2d(image, kernel)``: 2D cross-correlation, 'valid' (notebook 05).
+def check_largest_image_side(fn: Any) -> CheckResult:
+    """Check a student's ``largest_image_side(budget, units)`` (notebook 03).
 
-    Reference: ``course_utils.convolution.correlate2d`` (equal to
-    ``scipy.signal.correlate2d(image, kernel, mode="valid")``).
+    The largest side n such that ``Dense(units)`` on a flattened n x n grayscale image, with
+    n·n·units weights and ``units`` biases, stays within ``budget`` parameters; 0 when not
+    even a 1 x 1 image fits. The formula must be turned round, so the answer is not on the page.
     """
-    from course_utils import convolution  # imports Keras, so only when this checker runs
-
     rng = np.random.default_rng(SEED)
+    cases = [
+        Case("the lecture's hidden layer", (100_480, 128)),
+        Case("one parameter short", (100_479, 128)),
+        Case("a million parameters", (1_000_000, 128)),
+        Case("a single unit", (50, 1)),
+        Case("a budget too small for any image", (300, 256)),
+        Case("a billion parameters", (1_000_000_000, 512)),
+        *(Case("random budgets", (int(rng.integers(10_000, 10**8)), int(rng.integers(1, 1025)))) for _ in range(3)),
+    ]
+    mistakes = [
+        Mistake(
+            "each unit also has a bias: the layer has n·n·units + units parameters.",
+            lambda budget, units: math.isqrt(budget // units),
+        ),
+        Mistake(
+            "return the largest side that fits the budget, not the first one that exceeds it.",
+            lambda budget, units: _largest_image_side(budget, units) + 1,
+        ),
+    ]
+    return check_function(
+        fn, "largest_image_side", ("budget", "units"), _largest_image_side, cases, same_integer, mistakes
+    )
+
+
+def _conv_cases(rng: np.random.Generator) -> tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]:
+    """Two makers of test arrays from ``rng``: small whole numbers, and reals rounded to 2 digits."""
 
     def integers(shape: tuple[int, int], low: int = 0, high: int = 10) -> np.ndarray:
         return rng.integers(low, high, shape)
@@ -389,6 +448,22 @@ def check_correlate2d(fn: Any) -> CheckResult:
     def reals(shape: tuple[int, int]) -> np.ndarray:
         return np.round(rng.uniform(-1, 1, shape), 2)
 
+    return integers, reals
+
+
+_VALID_SHAPE_HINT = "'valid' keeps the kernel inside the image: the output has H - kh + 1 rows and W - kw + 1 columns."
+
+
+def check_correlate_by_entries(fn: Any) -> CheckResult:
+    """Check a student's ``correlate_by_entries(image, kernel)``: 2D cross-correlation, 'valid' (notebook 05).
+
+    The exercise asks for a loop over the kernel's entries instead of the output positions;
+    the checker compares results only. Reference: ``course_utils.convolution.correlate2d``
+    (equal to ``scipy.signal.correlate2d(image, kernel, mode="valid")``).
+    """
+    from course_utils import convolution  # imports Keras, so only when this checker runs
+
+    integers, reals = _conv_cases(np.random.default_rng(SEED))
     cases = [
         Case("a small example", (np.arange(9).reshape(3, 3), np.array([[1, 0], [0, -1]]))),
         Case("1x1 kernels", (integers((3, 4)), np.array([[2]]))),
@@ -408,182 +483,135 @@ def check_correlate2d(fn: Any) -> CheckResult:
         Mistake(_VALID_SHAPE_HINT, lambda image, kernel: scipy.signal.correlate2d(image, kernel, mode="full")),
         Mistake(_VALID_SHAPE_HINT, lambda image, kernel: scipy.signal.correlate2d(image, kernel, mode="same")),
         Mistake(
-            "your loops stop one position early: range(H - kh + 1) visits every row where the kernel fits.",
+            "your slices are one row and column short: each entry sees H - kh + 1 rows and W - kw + 1 columns.",
             lambda image, kernel: convolution.correlate2d(image, kernel)[:-1, :-1],
         ),
     ]
     return check_function(
-        fn, "correlate2d", ("image", "kernel"), convolution.correlate2d, cases, close_arrays(), mistakes
+        fn, "correlate_by_entries", ("image", "kernel"), convolution.correlate2d, cases, close_arrays(), mistakes
     )
 
 
-def check_max_pool2d(fn: Any) -> CheckResult:
-    """Check a student's ``max_pool2d(x, pool_size, stride)`` on a 2D map, 'valid' windows (notebook 06).
+def check_strided_correlate2d(fn: Any) -> CheckResult:
+    """Check a student's ``strided_correlate2d(image, kernel, stride, padding)`` (notebook 05).
 
-    Reference: ``course_utils.convolution.pool2d(x, pool_size, stride, mode="max")``.
+    Cross-correlation of a zero-padded image (``padding`` zero pixels on every side) with the
+    kernel moving ``stride`` pixels at a time; windows that do not fit entirely are dropped.
+    Reference: ``course_utils.convolution.correlate2d``, which equals ``keras.layers.Conv2D``.
     """
     from course_utils import convolution  # imports Keras, so only when this checker runs
 
-    rng = np.random.default_rng(SEED)
-
-    def integers(shape: tuple[int, int], low: int = 0, high: int = 10) -> np.ndarray:
-        return rng.integers(low, high, shape)
-
+    integers, reals = _conv_cases(np.random.default_rng(SEED))
     cases = [
-        Case("a small example", (np.arange(1, 17).reshape(4, 4), 2, 2)),
-        Case("negative values", (integers((4, 4), -9, 0), 2, 2)),
-        Case("overlapping windows", (integers((5, 5)), 3, 2)),
-        Case("sizes that do not divide evenly", (integers((5, 5)), 2, 2)),
-        Case("sizes that do not divide evenly", (integers((7, 6)), 3, 3)),
-        Case("stride larger than the window", (integers((6, 6)), 2, 3)),
-        Case("1x1 windows", (integers((3, 4)), 1, 1)),
-        Case("non-square inputs", (integers((4, 8)), 2, 2)),
-        Case("random maps", (np.round(rng.normal(size=(8, 8)), 2), 2, 2)),
-        Case("random maps", (np.round(rng.normal(size=(9, 7)), 2), 3, 2)),
+        Case("a small example", (np.arange(16).reshape(4, 4), np.array([[1, 0], [0, -1]]), 2, 0)),
+        Case("stride 1, no padding", (integers((5, 5)), integers((3, 3), -2, 3), 1, 0)),
+        Case("padding", (integers((3, 3)), np.ones((3, 3), dtype=int), 1, 1)),
+        Case("stride and padding", (integers((6, 6)), integers((3, 3), -2, 3), 2, 1)),
+        Case("windows that do not fit at the edge", (integers((7, 7)), integers((3, 3), -2, 3), 3, 0)),
+        Case("non-square inputs", (reals((6, 9)), reals((2, 3)), 2, 1)),
+        Case("a 28x28 image", (reals((28, 28)), reals((3, 3)), 2, 1)),
     ]
     mistakes = [
         Mistake(
-            "that is average pooling: keep the largest value of each window.",
-            lambda x, pool_size, stride: convolution.pool2d(x, pool_size, stride, mode="average"),
+            "pad the image with `padding` rows and columns of zeros on every side first (np.pad).",
+            lambda image, kernel, stride, padding: convolution.correlate2d(image, kernel, stride),
         ),
         Mistake(
-            "move the window `stride` pixels at a time, which need not equal pool_size.",
-            lambda x, pool_size, stride: convolution.pool2d(x, pool_size, pool_size),
+            "move the window `stride` pixels at a time: output (i, j) starts at row i*stride and column j*stride.",
+            lambda image, kernel, stride, padding: convolution.correlate2d(image, kernel, 1, padding),
         ),
         Mistake(
-            "windows that do not fit entirely are dropped: the output side is (H - pool_size) // stride + 1.",
-            lambda x, pool_size, stride: convolution.pool2d(x, pool_size, stride, padding="same"),
+            "that is a convolution: cross-correlation slides the kernel as it is, without flipping it.",
+            lambda image, kernel, stride, padding: convolution.correlate2d(image, kernel[::-1, ::-1], stride, padding),
         ),
         Mistake(
-            "start each window's maximum from one of its values (or use .max()), not from 0: values may be negative.",
-            lambda x, pool_size, stride: np.maximum(convolution.pool2d(x, pool_size, stride), 0),
-        ),
-    ]
-    return check_function(
-        fn, "max_pool2d", ("x", "pool_size", "stride"), convolution.pool2d, cases, close_arrays(), mistakes
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Exercise checkers: layer arithmetic (notebooks 01, 03, 05 and 07)
-# ---------------------------------------------------------------------------------------------
-
-
-def _random_conv_geometries(rng: np.random.Generator, count: int) -> list[tuple[int, int, int, int]]:
-    """``count`` random (n, k, stride, padding) tuples whose kernel fits the padded input."""
-    geometries = []
-    while len(geometries) < count:
-        n, k, stride, padding = (int(rng.integers(low, high)) for low, high in ((5, 65), (1, 8), (1, 4), (0, 4)))
-        if k <= n + 2 * padding:
-            geometries.append((n, k, stride, padding))
-    return geometries
-
-
-def check_conv_output_size(fn: Any) -> CheckResult:
-    """Check a student's ``conv_output_size(n, k, stride, padding)``: ``floor((n - k + 2p) / s) + 1``.
-
-    ``padding`` is a number of zero pixels on each side. Reference:
-    ``course_utils.arithmetic.conv_output_size``. Notebooks 05 and 07.
-    """
-    rng = np.random.default_rng(SEED)
-    cases = [
-        Case("the lecture's 28x28 image", (28, 3, 1, 0)),
-        Case("stride 2", (32, 5, 2, 0)),
-        Case("stride 2", (7, 3, 2, 0)),
-        Case("windows that do not fit at the edge", (6, 3, 2, 0)),
-        Case("padding", (28, 3, 1, 1)),
-        Case("padding", (5, 3, 2, 1)),
-        Case("padding", (7, 5, 1, 2)),
-        Case("a kernel as large as the input", (5, 5, 1, 0)),
-        Case("1x1 kernels", (7, 1, 1, 0)),
-        *(Case("random sizes", geometry) for geometry in _random_conv_geometries(rng, 3)),
-    ]
-    mistakes = [
-        Mistake(
-            "use // (floor division): a window that does not fit entirely is not counted.",
-            lambda n, k, stride, padding: (n - k + 2 * padding) / stride + 1,
-        ),
-        Mistake(
-            "count the first position too: floor((n - k + 2p) / s) + 1.",
-            lambda n, k, stride, padding: (n - k + 2 * padding) // stride,
-        ),
-        Mistake(
-            "padding adds p pixels on each side, 2p in all.",
-            lambda n, k, stride, padding: (n - k + padding) // stride + 1,
-        ),
-        Mistake(
-            "divide by the stride: the window moves s pixels at a time.",
-            lambda n, k, stride, padding: n - k + 2 * padding + 1,
+            "drop the windows that do not fit: the output side is (n + 2*padding - k) // stride + 1.",
+            lambda image, kernel, stride, padding: convolution.correlate2d(image, kernel, stride, padding)[:-1, :-1],
         ),
     ]
     return check_function(
         fn,
-        "conv_output_size",
-        ("n", "k", "stride", "padding"),
-        arithmetic.conv_output_size,
+        "strided_correlate2d",
+        ("image", "kernel", "stride", "padding"),
+        convolution.correlate2d,
         cases,
-        same_integer,
+        close_arrays(),
         mistakes,
     )
 
 
-def check_dense_params(fn: Any) -> CheckResult:
-    """Check a student's ``dense_params(inputs, units)``: ``inputs * units + units`` (notebooks 01 and 03).
+def _pooled_by(layer: Any, maps: np.ndarray) -> np.ndarray:
+    """``layer`` applied to a batch of one-channel maps, as a NumPy array."""
+    import keras
 
-    Reference: ``course_utils.arithmetic.dense_params``.
+    return keras.ops.convert_to_numpy(layer(maps))
+
+
+def check_average_pooling_conv(fn: Any) -> CheckResult:
+    """Check a student's ``average_pooling_conv(pool_size)``: a ``Conv2D`` that computes average pooling (notebook 06).
+
+    The layer the student returns must be a ``keras.layers.Conv2D`` (one filter, one input
+    channel) whose output equals ``keras.layers.AveragePooling2D(pool_size)``'s on batches
+    of random maps of several sizes, i.e. a fixed kernel of 1 / pool_size² that moves
+    pool_size pixels at a time, with no bias. A new layer is asked for in every case.
     """
+    import keras
+
+    name = "average_pooling_conv"
+    not_an_answer = _not_an_answer(fn, name)
+    if not_an_answer is not None:
+        return not_an_answer
     rng = np.random.default_rng(SEED)
     cases = [
-        Case("the lecture's hidden layer", (784, 128)),
-        Case("the lecture's output layer", (128, 10)),
-        Case("one input and one unit", (1, 1)),
-        Case("more units than inputs", (3, 64)),
-        *(Case("random layers", (int(rng.integers(1, 5000)), int(rng.integers(1, 513)))) for _ in range(3)),
+        Case("2x2 windows", (2, (2, 4, 4, 1))),
+        Case("3x3 windows", (3, (1, 9, 9, 1))),
+        Case("sizes that do not divide evenly", (2, (2, 7, 5, 1))),
+        Case("4x4 windows on a digit-sized map", (4, (1, 28, 28, 1))),
     ]
-    mistakes = [
-        Mistake("each unit also has one bias: add units.", lambda inputs, units: inputs * units),
-        Mistake("there is one bias per unit, not per input.", lambda inputs, units: inputs * units + inputs),
-    ]
-    return check_function(
-        fn, "dense_params", ("inputs", "units"), arithmetic.dense_params, cases, same_integer, mistakes
-    )
-
-
-def check_conv2d_params(fn: Any) -> CheckResult:
-    """Check a student's ``conv2d_params(kernel_size, in_channels, filters)``: ``(k * k * c + 1) * f``.
-
-    Reference: ``course_utils.arithmetic.conv2d_params``. Notebooks 03 and 07.
-    """
-    rng = np.random.default_rng(SEED)
-    cases = [
-        Case("the lecture's first convolution", (3, 1, 32)),
-        Case("the lecture's second convolution", (3, 32, 64)),
-        Case("RGB inputs", (5, 3, 64)),
-        Case("1x1 convolutions", (1, 64, 32)),
-        *(
-            Case("random layers", (int(rng.integers(1, 8)), int(rng.integers(1, 257)), int(rng.integers(1, 257))))
-            for _ in range(3)
-        ),
-    ]
-    mistakes = [
-        Mistake(
-            "each filter has one k x k slice per input channel: multiply by in_channels.",
-            lambda k, in_channels, filters: (k * k + 1) * filters,
-        ),
-        Mistake("each filter also has one bias.", lambda k, in_channels, filters: k * k * in_channels * filters),
-        Mistake(
-            "a kernel is k x k: square kernel_size.", lambda k, in_channels, filters: (k * in_channels + 1) * filters
-        ),
-    ]
-    return check_function(
-        fn,
-        "conv2d_params",
-        ("kernel_size", "in_channels", "filters"),
-        arithmetic.conv2d_params,
-        cases,
-        same_integer,
-        mistakes,
-    )
+    for pool_size, shape in (case.args for case in cases):
+        call = f"{name}(pool_size={pool_size})"
+        layer, problem = _call_answer(fn, name, call, (pool_size,), {"pool_size": pool_size})
+        if problem is not None:
+            return problem
+        if not isinstance(layer, keras.layers.Conv2D):
+            return _not_yet(
+                f"{call} returned {describe_value(layer)}; expected a keras.layers.Conv2D.",
+                "the exercise is to compute average pooling with a convolution: return a Conv2D layer.",
+                {"pool_size": pool_size},
+            )
+        maps = np.round(rng.uniform(-1, 1, shape), 2).astype("float32")
+        expected = _pooled_by(keras.layers.AveragePooling2D(pool_size), maps)
+        try:
+            got = _pooled_by(layer, maps)
+        except Exception as error:  # e.g. a layer built for another number of channels
+            problem = f"{call} returned a layer that fails on maps of shape {shape}: {type(error).__name__}"
+            return _not_yet(f"{problem}: {_shorten(str(error))}", inputs={"pool_size": pool_size})
+        if got.shape != expected.shape:
+            hint = (
+                "a pooling window moves by its own size: strides=pool_size."
+                if got.shape[1] > expected.shape[1]
+                else None
+            )
+            return _not_yet(
+                f"{call} returned a layer whose output on maps of shape {shape} has shape {got.shape}; "
+                f"expected {expected.shape}.",
+                hint,
+                {"pool_size": pool_size},
+            )
+        if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+            hint = None
+            if np.allclose(got, expected * pool_size**2, rtol=1e-5, atol=1e-5):
+                hint = f"that is the window's sum: an average divides it by pool_size² = {pool_size**2}."
+            elif np.allclose(got - got.mean(), expected - expected.mean(), atol=1e-5):
+                hint = "set the bias to 0 (or use_bias=False): pooling adds nothing to the average."
+            return _not_yet(
+                f"{call} returned a layer whose output on maps of shape {shape} differs from average pooling; "
+                "expected the mean of each window.",
+                hint or "every kernel weight must be the same fixed value, set before the layer is used.",
+                {"pool_size": pool_size},
+            )
+    kinds = ", ".join(case.label for case in cases)
+    return CheckResult(True, f"{PASSED_MARK} {name} passed all {len(cases)} checks ({kinds}).")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,40 +619,56 @@ def check_conv2d_params(fn: Any) -> CheckResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def _random_pixel(rng: np.random.Generator) -> tuple[int, int, int]:
-    """A random (row, col, width) with the column inside the image."""
-    width = int(rng.integers(1, 65))
-    return int(rng.integers(0, 64)), int(rng.integers(0, width)), width
+def same_integer_pair(expected: tuple[int, int], got: Any) -> str | None:
+    """Comparison for a pair of whole numbers such as (row, col): a tuple, list or array of two integers."""
+    wanted = f"({expected[0]}, {expected[1]})"
+    array = _as_numeric_array(got)
+    if array is None or array.shape != (2,):
+        return f"returned {describe_value(got)}; expected the pair {wanted}"
+    if not np.issubdtype(array.dtype, np.integer):
+        return f"returned {describe_value(got)}, floats; expected the whole numbers {wanted}"
+    if tuple(array.tolist()) != tuple(expected):
+        return f"returned {describe_value(got)}; expected {wanted}"
+    return None
 
 
-def check_flat_index(fn: Any) -> CheckResult:
-    """Check a student's ``flat_index(row, col, width)``: ``row * width + col``, counting from 0 (notebook 02).
+def _pixel_position(index: int, width: int) -> tuple[int, int]:
+    """(row, col) of position ``index`` in a row-by-row flattened image ``width`` pixels wide."""
+    return divmod(index, width)
 
-    Reference: ``course_utils.transforms.flat_index``.
+
+def check_pixel_position(fn: Any) -> CheckResult:
+    """Check a student's ``pixel_position(index, width)``: the (row, col) at ``index`` after ``Flatten`` (notebook 02).
+
+    The inverse of ``course_utils.transforms.flat_index``, counting from 0: row ``index // width``,
+    column ``index % width``.
     """
     rng = np.random.default_rng(SEED)
     cases = [
-        Case("the first pixel", (0, 0, 28)),
-        Case("the end of the first row", (0, 27, 28)),
-        Case("the start of the second row", (1, 0, 28)),
-        Case("the last pixel", (27, 27, 28)),
-        Case("the lecture's example", (10, 10, 28)),
-        Case("other widths", (5, 3, 32)),
-        Case("other widths", (3, 2, 5)),
-        *(Case("random pixels", _random_pixel(rng)) for _ in range(3)),
+        Case("the first pixel", (0, 28)),
+        Case("the end of the first row", (27, 28)),
+        Case("the start of the second row", (28, 28)),
+        Case("the last pixel", (783, 28)),
+        Case("the lecture's example", (290, 28)),
+        Case("other widths", (163, 32)),
+        Case("a one-pixel-wide image", (7, 1)),
+        *(Case("random positions", (int(rng.integers(0, 4096)), int(rng.integers(1, 65)))) for _ in range(3)),
     ]
     mistakes = [
         Mistake(
-            "rows come first: all of row 0, then row 1, ..., so the index is row * width + col.",
-            lambda row, col, width: col * width + row,
+            "rows come first: the row is index // width and the column what is left, index % width.",
+            lambda index, width: divmod(index, width)[::-1],
         ),
         Mistake(
-            "count from 0, as NumPy does: pixel (0, 0) has index 0.", lambda row, col, width: row * width + col + 1
+            "count from 0, as NumPy does: index 0 is pixel (0, 0).",
+            lambda index, width: (index // width + 1, index % width + 1),
+        ),
+        Mistake(
+            "the column is what is left after the full rows: index % width, not index - width.",
+            lambda index, width: (index // width, index - width),
         ),
     ]
-    return check_function(
-        fn, "flat_index", ("row", "col", "width"), transforms.flat_index, cases, same_integer, mistakes
-    )
+    return check_function(fn, "pixel_position", ("index", "width"), _pixel_position, cases, same_integer_pair, mistakes)
 
 
 def _shift_reference(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
@@ -672,79 +716,130 @@ def check_shift_image(fn: Any) -> CheckResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise checkers: activations and regularization (notebooks 01 and 08)
+# Exercise checkers: the loss and dropout (notebooks 01 and 08)
 # ---------------------------------------------------------------------------------------------
 
 
-def check_softmax(fn: Any) -> CheckResult:
-    """Check a student's ``softmax(scores)`` on a 1D array: ``exp(z_j) / sum_k exp(z_k)`` (notebook 01).
+def _cross_entropy(logits: np.ndarray, label: int) -> float:
+    """-log softmax(logits)[label], computed without overflow."""
+    return float(-scipy.special.log_softmax(logits)[label])
 
-    It must be numerically stable: scores of 1000 must not overflow ``np.exp`` (subtracting
-    the largest score first does not change the result). Reference: ``scipy.special.softmax``.
+
+def check_cross_entropy(fn: Any) -> CheckResult:
+    """Check a student's ``cross_entropy(logits, label)``: the loss of one example from its logits (notebook 01).
+
+    ``-log(softmax(logits)[label])``, what ``SparseCategoricalCrossentropy(from_logits=True)``
+    computes for one example. It must be numerically stable: logits of 1000 must not overflow
+    ``np.exp``, and a label whose probability rounds to 0 must give a large finite loss, not
+    ``inf`` (take the log of softmax analytically: ``-(z_label - max z) + log Σ exp(z_k - max z)``).
+    Reference: ``scipy.special.log_softmax``.
     """
     rng = np.random.default_rng(SEED)
     cases = [
-        Case("a small example", (np.array([2.0, 1.0, 0.1]),)),
-        Case("a single score", (np.array([3.0]),)),
-        Case("equal scores", (np.full(4, 0.5),)),
-        Case("negative scores", (np.array([-1.0, -2.0, -3.0]),)),
-        Case("large scores", (np.array([1000.0, 1001.0, 1002.0]),)),
-        Case("very negative scores", (np.array([-1000.0, -1001.0, -1002.0]),)),
-        Case("random scores", (np.round(rng.normal(0, 5, 10), 2),)),
-        Case("random scores", (np.round(rng.normal(0, 50, 10), 2),)),
+        Case("a small example", (np.array([2.0, 1.0, 0.1]), 0)),
+        Case("a less likely label", (np.array([2.0, 1.0, 0.1]), 2)),
+        Case("equal logits", (np.zeros(10), 3)),
+        Case("large logits", (np.array([1000.0, 1001.0, 1002.0]), 2)),
+        Case("a label the network rules out", (np.array([0.0, -1000.0]), 1)),
+        Case("random logits", (np.round(rng.normal(0, 5, 10), 2), 7)),
+        Case("random logits", (np.round(rng.normal(0, 50, 10), 2), 4)),
     ]
     mistakes = [
         Mistake(
-            "np.exp overflows for large scores: subtract the largest score first, which leaves softmax unchanged.",
-            lambda scores: np.exp(scores) / np.sum(np.exp(scores)),
+            "np.exp overflows, or a probability rounds to 0 and its log is -inf: subtract the largest logit first "
+            "and take the log analytically, -(z[label] - max) + log(sum(exp(z - max))).",
+            lambda logits, label: -np.log(np.exp(logits[label]) / np.sum(np.exp(logits))),
         ),
         Mistake(
-            "divide by the sum of the exponentials, so that the outputs add up to 1.",
-            lambda scores: np.exp(scores - np.max(scores)),
+            "the loss is minus the log-probability: 0 for a certain right answer, growing as it gets less likely.",
+            lambda logits, label: -_cross_entropy(logits, label),
+        ),
+        Mistake(
+            "use the probability of the true label, softmax(logits)[label], not of the most likely one.",
+            lambda logits, label: _cross_entropy(logits, int(np.argmax(logits))),
         ),
     ]
-    return check_function(fn, "softmax", ("scores",), scipy.special.softmax, cases, close_arrays(), mistakes)
+    return check_function(
+        fn, "cross_entropy", ("logits", "label"), _cross_entropy, cases, close_numbers(rtol=1e-6), mistakes
+    )
 
 
-def _l2_reference(weights: list[np.ndarray], factor: float) -> float:
-    return factor * sum(float(np.sum(np.square(w))) for w in weights)
+# Inverted dropout is checked by its statistics: a student may draw the mask in any way from ``rng``.
+DROPOUT_TOLERANCE = 0.02  # largest allowed |share of zeros - rate|; with 20,000 values, 7 standard deviations
 
 
-def check_l2_penalty(fn: Any) -> CheckResult:
-    """Check a student's ``l2_penalty(weights, factor)``: ``factor * sum of w**2`` over a list of arrays.
+def _dropout_problem(x: np.ndarray, rate: float, got: Any) -> tuple[str, str | None] | None:
+    """What is wrong with ``got`` as inverted dropout of ``x`` (no zeros in ``x``), and a hint; None if nothing."""
+    array = _as_numeric_array(got)
+    if array is None or array.shape != x.shape:
+        return f"returned {describe_value(got)}; expected an array of shape {x.shape}", None
+    dropped = array == 0
+    share = float(dropped.mean())
+    kept, scale = array[~dropped], 1 / (1 - rate)
+    if not np.allclose(kept, (x * scale)[~dropped], rtol=1e-5):
+        hints = {
+            1.0: "scale the kept values by 1 / (1 - rate), so that the expected output equals the input.",
+            1 - rate: "divide the kept values by (1 - rate); do not multiply by it.",
+        }
+        ratio = float(np.median(kept / x[~dropped])) if kept.size else 0.0
+        hint = next((text for factor, text in hints.items() if abs(ratio - factor) < 1e-6), None)
+        return f"kept values {format_number(ratio)} times the input; expected {format_number(scale)} times", hint
+    if abs(share - rate) > DROPOUT_TOLERANCE:
+        hint = None
+        if abs(share - (1 - rate)) <= DROPOUT_TOLERANCE:
+            hint = "rate is the share of values dropped (set to 0), not the share kept."
+        elif share == 0:
+            hint = "set a random share `rate` of the values to 0."
+        return f"set {share:.1%} of the values to 0; expected about {rate:.0%}", hint
+    return None
 
-    This is the term Keras adds to the loss for ``kernel_regularizer=keras.regularizers.L2(factor)``
-    (notebook 08), summed over every weight array in ``weights``.
+
+def check_inverted_dropout(fn: Any) -> CheckResult:
+    """Check a student's ``inverted_dropout(x, rate, rng)``: what ``Dropout(rate)`` does in training (notebook 08).
+
+    Each value is set to 0 with probability ``rate`` and the others are divided by
+    ``1 - rate`` (inverted dropout: the mean stays the same, so inference needs no rescaling).
+    The mask is random, so the checker tests statistics, not exact values: every output is 0
+    or the input times 1 / (1 - rate); the share of zeros is within ``DROPOUT_TOLERANCE`` of
+    ``rate``; two calls draw two different masks from ``rng``; ``rate`` 0 keeps every value.
     """
-    rng = np.random.default_rng(SEED)
-
-    def reals(*shape: int) -> np.ndarray:
-        return np.round(rng.normal(0, 0.5, shape), 2)
-
+    name = "inverted_dropout"
+    not_an_answer = _not_an_answer(fn, name)
+    if not_an_answer is not None:
+        return not_an_answer
+    values = np.random.default_rng(SEED).uniform(0.5, 1.5, (200, 100))  # no zeros: every 0 is a dropped value
     cases = [
-        Case("a small example", ([np.array([1.0, -2.0])], 0.1)),
-        Case("arrays of different shapes", ([reals(2, 3), reals(3)], 0.01)),
-        Case("negative weights", ([np.array([[-1.0, -2.0], [-3.0, -4.0]])], 0.5)),
-        Case("a factor of 0", ([reals(3, 3)], 0.0)),
-        Case("no weights at all", ([], 0.1)),
-        Case("a random small CNN", ([reals(3, 3, 1, 4), reals(4), reals(16, 10), reals(10)], 1e-3)),
+        Case("a small example", (np.ones(20_000), 0.5)),
+        Case("rate 0.2", (values.ravel(), 0.2)),
+        Case("a batch of activations", (values, 0.5)),
+        Case("rate 0.8", (values, 0.8)),
+        Case("rate 0: nothing dropped", (values[:3, :4], 0.0)),
     ]
-    mistakes = [
-        Mistake("multiply the sum by the factor λ.", lambda weights, factor: _l2_reference(weights, 1.0)),
-        Mistake(
-            "square each weight: L1 uses |w|, L2 uses w².",
-            lambda weights, factor: factor * sum(float(np.sum(np.abs(w))) for w in weights),
-        ),
-        Mistake(
-            "square each weight before adding it up.",
-            lambda weights, factor: factor * sum(float(np.sum(w)) for w in weights),
-        ),
-        Mistake(
-            "add up the squares of every array in the list, not only the first.",
-            lambda weights, factor: _l2_reference(weights[:1], factor),
-        ),
-    ]
-    return check_function(fn, "l2_penalty", ("weights", "factor"), _l2_reference, cases, close_numbers(), mistakes)
+    for index, (x, rate) in enumerate(case.args for case in cases):
+        inputs = {"x": x, "rate": rate}
+        call = f"{name}(x={describe_value(x)}, rate={format_number(rate)}, rng=np.random.default_rng({index}))"
+        passed_x = x.copy()
+        got, problem = _call_answer(fn, name, call, (passed_x, rate, np.random.default_rng(index)), inputs)
+        if problem is not None:
+            return problem
+        again, problem = _call_answer(fn, name, call, (x.copy(), rate, np.random.default_rng(index + 100)), inputs)
+        if problem is not None:
+            return problem
+        if not _identical(x, passed_x):
+            return _not_yet(
+                f"{call} changed its argument x: build a new array (e.g. x * mask / (1 - rate)).", inputs=inputs
+            )
+        problem = _dropout_problem(x, rate, got)
+        if problem is not None:
+            return _not_yet(f"{call} {problem[0]}.", problem[1], inputs)
+        if rate > 0 and np.array_equal(np.asarray(got) == 0, np.asarray(again) == 0):
+            return _not_yet(
+                f"{call} dropped the same values with another generator; expected a new random mask.",
+                "draw the mask from rng (e.g. rng.random(x.shape) >= rate), so that every call drops other values.",
+                inputs,
+            )
+    kinds = ", ".join(case.label for case in cases)
+    return CheckResult(True, f"{PASSED_MARK} {name} passed all {len(cases)} checks ({kinds}).")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,12 +25,28 @@ def correlate2d_loops(image, kernel):
     return out
 
 
-def max_pool2d_lists(x, pool_size, stride):
-    rows, cols = ((side - pool_size) // stride + 1 for side in x.shape)
-    return [
-        [max(x[i * stride : i * stride + pool_size, j * stride : j * stride + pool_size].ravel()) for j in range(cols)]
-        for i in range(rows)
-    ]
+def strided_correlate2d_loops(image, kernel, stride, padding):
+    padded = np.pad(image, padding)
+    kh, kw = kernel.shape
+    out = np.zeros(((padded.shape[0] - kh) // stride + 1, (padded.shape[1] - kw) // stride + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(padded[i * stride : i * stride + kh, j * stride : j * stride + kw] * kernel)
+    return out
+
+
+def average_pooling_conv_built(pool_size):
+    layer = keras.layers.Conv2D(1, pool_size, strides=pool_size, use_bias=False)
+    layer.build((None, None, None, 1))
+    layer.set_weights([np.full((pool_size, pool_size, 1, 1), 1 / pool_size**2)])
+    return layer
+
+
+def largest_image_side_search(budget, units):
+    side = 0
+    while (side + 1) ** 2 * units + units <= budget:
+        side += 1
+    return side
 
 
 def shift_image_slices(image, dx, dy):
@@ -42,60 +58,51 @@ def shift_image_slices(image, dx, dy):
     return shifted
 
 
-def softmax_stable(scores):
-    exponentials = np.exp(scores - np.max(scores))
-    return exponentials / exponentials.sum()
+def cross_entropy_stable(logits, label):
+    shifted = logits - np.max(logits)
+    return np.log(np.sum(np.exp(shifted))) - shifted[label]
 
 
-def l2_penalty_loop(weights, factor):
-    total = 0.0
-    for w in weights:
-        total += np.sum(w**2)
-    return factor * total
+def inverted_dropout_mask(x, rate, rng):
+    keep = rng.random(x.shape) >= rate
+    return x * keep / (1 - rate)
 
 
 # (checker, exercise name, right answer, wrong answer, a fragment of the hint the wrong answer gets)
 EXERCISES = [
     (
-        checkers.check_correlate2d,
-        "correlate2d",
+        checkers.check_correlate_by_entries,
+        "correlate_by_entries",
         correlate2d_loops,
         lambda image, kernel: correlate2d_loops(image, kernel[::-1, ::-1]),
         "that is a convolution",
     ),
     (
-        checkers.check_max_pool2d,
-        "max_pool2d",
-        max_pool2d_lists,
-        lambda x, pool_size, stride: np.maximum(max_pool2d_lists(x, pool_size, stride), 0),
-        "not from 0",
+        checkers.check_strided_correlate2d,
+        "strided_correlate2d",
+        strided_correlate2d_loops,
+        lambda image, kernel, stride, padding: strided_correlate2d_loops(image, kernel, stride, 0),
+        "pad the image",
     ),
     (
-        checkers.check_conv_output_size,
-        "conv_output_size",
-        lambda n, k, stride, padding: (n - k + 2 * padding) // stride + 1,
-        lambda n, k, stride, padding: (n - k + 2 * padding) // stride,
-        "count the first position too",
+        checkers.check_average_pooling_conv,
+        "average_pooling_conv",
+        average_pooling_conv_built,
+        lambda pool_size: keras.layers.Conv2D(1, pool_size, kernel_initializer=keras.initializers.Constant(0.25)),
+        "strides=pool_size",
     ),
     (
-        checkers.check_dense_params,
-        "dense_params",
-        lambda inputs, units: inputs * units + units,
-        lambda inputs, units: inputs * units,
-        "each unit also has one bias",
+        checkers.check_largest_image_side,
+        "largest_image_side",
+        largest_image_side_search,
+        lambda budget, units: largest_image_side_search(budget + units, units),
+        "each unit also has a bias",
     ),
     (
-        checkers.check_conv2d_params,
-        "conv2d_params",
-        lambda kernel_size, in_channels, filters: (kernel_size**2 * in_channels + 1) * filters,
-        lambda kernel_size, in_channels, filters: (kernel_size**2 + 1) * filters,
-        "one k x k slice per input channel",
-    ),
-    (
-        checkers.check_flat_index,
-        "flat_index",
-        lambda row, col, width: row * width + col,
-        lambda row, col, width: col * width + row,
+        checkers.check_pixel_position,
+        "pixel_position",
+        lambda index, width: (index // width, index % width),
+        lambda index, width: (index % width, index // width),
         "rows come first",
     ),
     (
@@ -106,18 +113,18 @@ EXERCISES = [
         "np.roll wraps around",
     ),
     (
-        checkers.check_softmax,
-        "softmax",
-        softmax_stable,
-        lambda scores: np.exp(scores) / np.sum(np.exp(scores)),
-        "subtract the largest score first",
+        checkers.check_cross_entropy,
+        "cross_entropy",
+        cross_entropy_stable,
+        lambda logits, label: -np.log(np.exp(logits[label]) / np.sum(np.exp(logits))),
+        "subtract the largest logit first",
     ),
     (
-        checkers.check_l2_penalty,
-        "l2_penalty",
-        l2_penalty_loop,
-        lambda weights, factor: factor * sum(np.sum(np.abs(w)) for w in weights),
-        "L1 uses |w|",
+        checkers.check_inverted_dropout,
+        "inverted_dropout",
+        inverted_dropout_mask,
+        lambda x, rate, rng: x * (rng.random(x.shape) >= rate),
+        "scale the kept values by 1 / (1 - rate)",
     ),
 ]
 IDS = [exercise[1] for exercise in EXERCISES]
@@ -199,8 +206,8 @@ def test_the_first_differing_input_is_reported():
 
 
 def test_a_wrong_answer_without_a_known_mistake_gets_no_hint():
-    result = checkers.check_dense_params(lambda inputs, units: inputs + units)
-    assert result.message == f"{NOT_YET_MARK}: dense_params(inputs=784, units=128) returned 912; expected 100,480."
+    result = checkers.check_largest_image_side(lambda budget, units: budget // units)
+    assert result.message == f"{NOT_YET_MARK}: largest_image_side(budget=100,480, units=128) returned 785; expected 28."
 
 
 def test_a_missing_return_on_a_later_input_names_that_input():
@@ -227,7 +234,7 @@ def test_a_function_that_changes_its_input_is_told_so():
 @pytest.mark.parametrize(
     ("answer", "fragment"),
     [
-        (42, "correlate2d should be a function, got 42"),
+        (42, "correlate_by_entries should be a function, got 42"),
         (lambda image, kernel: "done", "returned 'done'; expected an array of shape (2, 2)"),
         (lambda image, kernel: [[1, 2], [3]], "returned [[1, 2], [3]]; expected an array"),
         (lambda image, kernel: np.zeros((2, 2), dtype=bool), "expected an array of shape (2, 2)"),
@@ -235,12 +242,12 @@ def test_a_function_that_changes_its_input_is_told_so():
     ],
 )
 def test_wrong_types_become_hints(answer, fragment):
-    assert_not_yet(checkers.check_correlate2d(answer), fragment)
+    assert_not_yet(checkers.check_correlate_by_entries(answer), fragment)
 
 
 def test_integers_must_not_be_floats():
-    result = checkers.check_conv_output_size(lambda n, k, stride, padding: (n - k + 2 * padding) / stride + 1)
-    assert_not_yet(result, "conv_output_size(n=28, k=3, stride=1, padding=0) returned 26.0, a float", "use //")
+    result = checkers.check_largest_image_side(lambda budget, units: ((budget - units) / units) ** 0.5)
+    assert_not_yet(result, "largest_image_side(budget=100,480, units=128) returned 28.0, a float")
 
 
 def test_large_arrays_report_the_first_wrong_position():
@@ -250,7 +257,9 @@ def test_large_arrays_report_the_first_wrong_position():
             out[-1, -1] += 1
         return out
 
-    assert_not_yet(checkers.check_correlate2d(off_at_the_corner), "image=<28x28 array>", "wrong value at [25, 25]")
+    assert_not_yet(
+        checkers.check_correlate_by_entries(off_at_the_corner), "image=<28x28 array>", "wrong value at [25, 25]"
+    )
 
 
 def test_shift_image_keeps_the_dtype():
@@ -261,7 +270,9 @@ def test_shift_image_keeps_the_dtype():
 def test_numerical_warnings_stay_out_of_the_notebook():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = checkers.check_softmax(lambda scores: np.exp(scores) / np.sum(np.exp(scores)))
+        result = checkers.check_cross_entropy(
+            lambda logits, label: -np.log(np.exp(logits[label]) / np.exp(logits).sum())
+        )
     assert not result.passed and caught == []
 
 
@@ -393,3 +404,75 @@ def test_an_exercise_model_is_checked_against_the_values_kept_in_the_checkers(sm
     with pytest.raises(ValueError, match="no model exercise"):
         check_exercise_model(deeper, "07 a fourth stage")
     assert set(MODEL_EXERCISES) == {"07 third conv stage", "09 small VGG", "10 deep MLP"}
+
+
+# ------------------------------------------------------------------------- checkers with their own loop
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragments"),
+    [
+        (
+            lambda x, rate, rng: np.where(rng.random(x.shape) < rate, x / (1 - rate), 0),
+            ["set 79.8%", "not the share kept"],
+        ),
+        (lambda x, rate, rng: x * (rng.random(x.shape) >= rate) * (1 - rate), ["0.5 times", "do not multiply"]),
+        (lambda x, rate, rng: x / (1 - rate), ["set 0.0% of the values to 0", "a random share `rate`"]),
+        (
+            lambda x, rate, rng: x * (np.random.default_rng(1).random(x.shape) >= rate) / (1 - rate),
+            ["the same values with another generator", "draw the mask from rng"],
+        ),
+    ],
+)
+def test_dropout_is_judged_by_its_statistics(answer, fragments):
+    assert_not_yet(checkers.check_inverted_dropout(answer), "inverted_dropout(x=", *fragments)
+
+
+def test_dropout_may_draw_its_mask_in_any_way():
+    def binomial_mask(x, rate, rng):
+        return x * rng.binomial(1, 1 - rate, size=x.shape) / (1 - rate)
+
+    assert checkers.check_inverted_dropout(binomial_mask).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda k: keras.layers.Conv2D(1, k, strides=k, kernel_initializer="ones"), "divides it by pool_size²"),
+        (
+            lambda k: keras.layers.Conv2D(
+                1, k, strides=k, kernel_initializer=keras.initializers.Constant(1 / k**2), bias_initializer="ones"
+            ),
+            "set the bias to 0",
+        ),
+        (lambda k: keras.layers.AveragePooling2D(k), "expected a keras.layers.Conv2D"),
+        (lambda k: keras.layers.Conv2D(1, k, strides=k), "the same fixed value"),
+    ],
+)
+def test_average_pooling_conv_explains_what_differs(answer, fragment):
+    assert_not_yet(checkers.check_average_pooling_conv(answer), "average_pooling_conv(pool_size=2)", fragment)
+
+
+def test_an_initializer_is_as_good_as_set_weights():
+    def constant_kernel(pool_size):
+        initializer = keras.initializers.Constant(1 / pool_size**2)
+        return keras.layers.Conv2D(1, pool_size, strides=pool_size, kernel_initializer=initializer, use_bias=False)
+
+    assert checkers.check_average_pooling_conv(constant_kernel).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda index, width: [index // width, index % width], None),
+        (lambda index, width: np.array(divmod(index, width)), None),
+        (lambda index, width: (index / width, index % width), "floats"),
+        (lambda index, width: index // width, "expected the pair (0, 0)"),
+    ],
+)
+def test_pixel_position_takes_any_pair_of_whole_numbers(answer, fragment):
+    result = checkers.check_pixel_position(answer)
+    if fragment is None:
+        assert result.passed, result.message
+    else:
+        assert_not_yet(result, fragment)

@@ -1,5 +1,6 @@
 """One lesson fits one class: the numbered notebooks stay within the runner's length limits."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -53,3 +54,30 @@ def test_every_lesson_fits_one_class(path):
     words, cells = run_notebooks.lesson_length(nbformat.read(path, as_version=4))
     assert words <= run_notebooks.MAX_LESSON_WORDS, f"{words:,} markdown words: move a deep dive to notebooks/extras/"
     assert cells <= run_notebooks.MAX_LESSON_CELLS, f"{cells} cells: move a deep dive to notebooks/extras/"
+
+
+# ------------------------------------------------------------------------- the instructor guide's plans
+
+GUIDE = notebook_files.REPO / "docs" / "instructor_guide.md"
+CLASS_MINUTES = 75
+
+
+def guide_lesson_sections() -> dict[str, str]:
+    """The guide's section of each lesson, by its number ("01" ... "10")."""
+    parts = re.split(r"^## (\d\d) · .*$", GUIDE.read_text(), flags=re.M)
+    return {number: body.split("\n## ")[0] for number, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+@pytest.mark.parametrize("number", [path.name[:2] for path in LESSONS])
+def test_each_lesson_plan_adds_up_and_fits_one_class(number):
+    """The card, the plan's heading and the overview state the sum of the plan's minutes, at most 75."""
+    body = guide_lesson_sections()[number]
+    table = body.split("| section | min | what happens |")[1].split("\n\n")[0]
+    rows = re.findall(r"^\| ([^|]+) \| (\d+) \|", table, re.M)
+    total = sum(int(minutes) for _, minutes in rows)
+    assert total <= CLASS_MINUTES, f"lesson {number}'s plan takes {total} minutes: cut or move a section"
+    assert any(name.startswith("Exercises") for name, _ in rows) and any("quiz" in name for name, _ in rows)
+    assert f"> **Card: {total} minutes**" in body and f"**Class plan: {total} minutes" in body
+    for line in ("> - **Ask:**", "> - **Show:**", "> - **If late, cut**"):
+        assert line in body, f"lesson {number}'s card lacks {line!r}"
+    assert re.search(rf"^\| {number} \| [^|]+ \| {total} min \|", GUIDE.read_text(), re.M), "the overview table"

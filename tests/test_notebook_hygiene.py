@@ -1,5 +1,6 @@
 """Checks on the stored notebooks that nbval itself does not make."""
 
+import ast
 import configparser
 import copy
 import re
@@ -83,9 +84,13 @@ def is_lesson(notebook_path: Path) -> bool:
 
 
 def test_has_summary_quiz_exercises_and_tagged_solutions(notebook, notebook_path):
-    """Lessons end with Summary, quiz, Exercises, Solutions; companions may leave the quiz out."""
+    """Lessons end with Summary, Exercises, quiz, Solutions; companions may leave the quiz out.
+
+    The quiz comes after the exercises, so that no question gives away what an exercise asks
+    students to find out.
+    """
     headings = [line for cell in notebook.cells if cell.cell_type == "markdown" for line in cell.source.splitlines()]
-    order = ["## Summary", "## Self-check quiz", "## Exercises", "## Solutions"]
+    order = ["## Summary", "## Exercises", "## Self-check quiz", "## Solutions"]
     if not is_lesson(notebook_path):
         order.remove("## Self-check quiz")
     positions = [next(i for i, line in enumerate(headings) if line.startswith(h)) for h in order]
@@ -102,6 +107,36 @@ def test_every_lesson_has_a_checked_write_it_yourself_exercise(notebook, noteboo
     if is_lesson(notebook_path):
         answers = [cell for cell in code_cells(notebook) if "answer" in cell.metadata.get("tags", [])]
         assert answers, "add a 'write it yourself' exercise with a checker (tools/make_student_notebooks.add_exercise)"
+
+
+def names_defined_by(source: str) -> set[str]:
+    """Names a cell binds at its top level: functions, classes, assignments and imports."""
+    python = "\n".join(  # IPython's %magics and !commands become `pass`, so that the cell parses as Python
+        line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
+        for line in source.splitlines()
+    )
+    names = set()
+    for node in ast.parse(python).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name))
+    return names
+
+
+def test_an_answer_never_shadows_a_name_the_lesson_defines_or_imports(notebook):
+    """A student's answer must not replace a helper the lesson uses: re-running an earlier cell would break."""
+    answers = [cell for cell in code_cells(notebook) if "answer" in cell.metadata.get("tags", [])]
+    others = [cell for cell in code_cells(notebook) if cell not in answers]
+    taken = set().union(*(names_defined_by(cell.source) for cell in others))
+    for answer in answers:
+        shadowed = names_defined_by(answer.source) & taken
+        assert not shadowed, (
+            f"the answer cell redefines {sorted(shadowed)}, which the notebook already defines or imports"
+        )
 
 
 def test_students_read_about_the_lecture_notes_not_source_files(notebook):

@@ -488,8 +488,9 @@ def test_pixel_neighbours_marks_five_positions_in_both_views():
     fig = plots.plot_pixel_neighbours(image, 10, 10)
     ax_image, ax_flat = fig.axes
     assert len(ax_image.patches) == 5
-    positions = sorted(int(line.get_xdata()[0]) for line in ax_flat.lines if line.get_marker() == "v")
-    assert positions == [262, 289, 290, 291, 318]
+    labels = {text.get_text() for text in ax_flat.texts}
+    assert labels == {"above\n262", "left\n289", "pixel\n290", "right\n291", "below\n318"}
+    assert ax_flat.patches[-1].get_x() + 0.5 == 290, "the pixel's bar is drawn last, on top of its neighbours"
     assert ax_flat.get_title() == "flattened: positions 224-363 of 784"
     with pytest.raises(ValueError, match="needs 4 neighbours"):
         plots.plot_pixel_neighbours(image, 0, 5)
@@ -642,8 +643,9 @@ def test_sliding_windows_rejects_large_or_flat_images(seed_004_image):
 
 def test_plot_convolution_titles_give_the_shapes():
     fig = plots.plot_convolution(np.ones((10, 12)), np.ones((3, 3)), stride=2, padding="same", kernel_name="box")
-    titles = [ax.get_title() for ax in fig.axes]
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]  # the colour keys have no title
     assert titles == ["input 10x12", "box 3x3", "output 5x6\nstride 2, padding 'same'"]
+    assert len(fig.axes) == 6, "each panel has its colour key"
 
 
 def test_feature_maps_are_drawn_to_scale_one_row_per_stage():

@@ -71,8 +71,8 @@ def instructor_notebook():
     return notebook
 
 
-CORRELATE2D_SOLUTION = '''\
-def correlate2d(image, kernel):
+CORRELATE_SOLUTION = '''\
+def correlate_by_entries(image, kernel):
     """2D cross-correlation, 'valid': the kernel slides over the image without flipping."""
     kh, kw = kernel.shape
     out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
@@ -81,15 +81,15 @@ def correlate2d(image, kernel):
             out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
     return out'''
 
-OUTPUT_SIZE_SOLUTION = '''\
-def conv_output_size(n, k, stride, padding):
-    """Output side of a k x k window sliding over n pixels with zero padding on each side."""
-    return (n - k + 2 * padding) // stride + 1'''
+IMAGE_SIDE_SOLUTION = '''\
+def largest_image_side(budget, units):
+    """The largest n for which Dense(units) on an n x n image has at most budget parameters."""
+    return math.isqrt((budget - units) // units) if budget >= units else 0'''
 
-OUTPUT_SIZE_STARTER = '''\
-def conv_output_size(n, k, stride, padding):
-    """Output side of a k x k window sliding over n pixels with zero padding on each side."""
-    # hint: floor((n - k + 2p) / s) + 1
+IMAGE_SIDE_STARTER = '''\
+def largest_image_side(budget, units):
+    """The largest n for which Dense(units) on an n x n image has at most budget parameters."""
+    # hint: n * n * units + units <= budget
     ...'''
 
 MODEL_SOLUTION = """\
@@ -101,10 +101,12 @@ MODEL_STARTER = "model = ...  # keras.Sequential([...]) with 54,170 parameters"
 MODEL_CHECK = 'check_model(model, params=54_170, output_shape=(None, 10), layer_types=["Conv2D", "Flatten", "Dense"])'
 
 SETUP_IMPORTS = """\
+import math
+
 import keras
 import numpy as np
 
-from course_utils.checkers import check_conv_output_size, check_correlate2d, check_model"""
+from course_utils.checkers import check_correlate_by_entries, check_largest_image_side, check_model"""
 
 
 def exercise_notebook(name="99_exercise_demo.ipynb", setup_imports=SETUP_IMPORTS):
@@ -117,14 +119,18 @@ def exercise_notebook(name="99_exercise_demo.ipynb", setup_imports=SETUP_IMPORTS
         new_code_cell(setup_imports),
         new_markdown_cell("## 1. A section"),
         new_code_cell("digits = np.arange(10)\nprint(digits.sum())"),
-        new_markdown_cell("## Exercises\n1. Write `correlate2d`.\n2. Write `conv_output_size`.\n3. Build a model."),
+        new_markdown_cell(
+            "## Exercises\n1. Write `correlate_by_entries`.\n2. Write `largest_image_side`.\n3. Build a model."
+        ),
         new_markdown_cell("## Solutions", metadata={"tags": ["solution"]}),
         new_markdown_cell("**3.** One convolution is enough.", metadata={"tags": ["solution"]}),
     ]
     notebook = new_notebook(cells=cells, metadata=copy.deepcopy(instructor_notebook().metadata))
-    make_student_notebooks.add_exercise(notebook, "check_correlate2d(correlate2d)", CORRELATE2D_SOLUTION)
     make_student_notebooks.add_exercise(
-        notebook, "check_conv_output_size(conv_output_size)", OUTPUT_SIZE_SOLUTION, OUTPUT_SIZE_STARTER
+        notebook, "check_correlate_by_entries(correlate_by_entries)", CORRELATE_SOLUTION
+    )
+    make_student_notebooks.add_exercise(
+        notebook, "check_largest_image_side(largest_image_side)", IMAGE_SIDE_SOLUTION, IMAGE_SIDE_STARTER
     )
     make_student_notebooks.add_exercise(notebook, MODEL_CHECK, MODEL_SOLUTION, MODEL_STARTER)
     return notebook
@@ -184,13 +190,13 @@ def test_student_version_replaces_answers_by_starters_and_keeps_checkers():
     assert_is_student_version(student, instructor)
     answers = [i for i, cell in enumerate(student.cells) if is_answer(cell)]
     assert [student.cells[i].source for i in answers] == [
-        make_student_notebooks.starter_from_solution(CORRELATE2D_SOLUTION),
-        OUTPUT_SIZE_STARTER,
+        make_student_notebooks.starter_from_solution(CORRELATE_SOLUTION),
+        IMAGE_SIDE_STARTER,
         MODEL_STARTER,
     ]
     assert [student.cells[i + 1].source for i in answers] == [
-        "check_correlate2d(correlate2d)",
-        "check_conv_output_size(conv_output_size)",
+        "check_correlate_by_entries(correlate_by_entries)",
+        "check_largest_image_side(largest_image_side)",
         MODEL_CHECK,
     ]
     assert "np.sum(" not in "".join(cell.source for cell in student.cells), "the loop of the solution leaked"
@@ -273,17 +279,17 @@ def test_add_exercise_inserts_answer_and_checker_before_the_solutions():
     notebook = exercise_notebook()
     solutions = make_student_notebooks.heading_index(notebook, "## Solutions")
     assert [cell.source for cell in notebook.cells[solutions - 6 : solutions]] == [
-        CORRELATE2D_SOLUTION,
-        "check_correlate2d(correlate2d)",
-        OUTPUT_SIZE_SOLUTION,
-        "check_conv_output_size(conv_output_size)",
+        CORRELATE_SOLUTION,
+        "check_correlate_by_entries(correlate_by_entries)",
+        IMAGE_SIDE_SOLUTION,
+        "check_largest_image_side(largest_image_side)",
         MODEL_SOLUTION,
         MODEL_CHECK,
     ]
     answer, checker = notebook.cells[solutions - 6 : solutions - 4]
     assert answer.metadata == {
         "tags": ["answer"],
-        "course": {"starter": make_student_notebooks.starter_from_solution(CORRELATE2D_SOLUTION)},
+        "course": {"starter": make_student_notebooks.starter_from_solution(CORRELATE_SOLUTION)},
     }
     assert checker.metadata == {} and checker.cell_type == "code"
     assert make_student_notebooks.exercise_problems(notebook) == []
@@ -294,8 +300,8 @@ def test_starter_keeps_the_signature_and_docstring():
     signature = '@staticmethod\ndef area(\n    width,\n    height,\n):\n    """Area of a rectangle."""\n'
     solution, expected = signature + "    return width * height", signature + "    ..."
     assert make_student_notebooks.starter_from_solution(solution) == expected
-    assert make_student_notebooks.starter_from_solution(CORRELATE2D_SOLUTION) == "\n".join(
-        [*CORRELATE2D_SOLUTION.splitlines()[:2], "    ..."]
+    assert make_student_notebooks.starter_from_solution(CORRELATE_SOLUTION) == "\n".join(
+        [*CORRELATE_SOLUTION.splitlines()[:2], "    ..."]
     )
 
 
@@ -314,9 +320,11 @@ def test_starter_cannot_be_guessed_for_other_solutions(solution, message):
 
 def test_add_exercise_needs_a_checker_call_and_the_sections():
     with pytest.raises(ValueError, match="check must call a check_"):
-        make_student_notebooks.add_exercise(exercise_notebook(), "correlate2d(1, 2)", CORRELATE2D_SOLUTION)
+        make_student_notebooks.add_exercise(exercise_notebook(), "correlate_by_entries(1, 2)", CORRELATE_SOLUTION)
     with pytest.raises(ValueError, match="needs '## Exercises' and '## Solutions' headings"):
-        make_student_notebooks.add_exercise(new_notebook(), "check_correlate2d(correlate2d)", CORRELATE2D_SOLUTION)
+        make_student_notebooks.add_exercise(
+            new_notebook(), "check_correlate_by_entries(correlate_by_entries)", CORRELATE_SOLUTION
+        )
 
 
 def break_first_exercise(change):
@@ -340,7 +348,10 @@ def move_answer_into_section_1(notebook, index):
         (lambda nb, i: nb.cells[i].metadata.course.update(starter="def f(:\n    ..."), "not valid Python"),
         (lambda nb, i: nb.cells.pop(i + 1), "must be followed by a checker cell"),
         (lambda nb, i: nb.cells[i + 1].metadata.update(tags=["solution"]), "must be followed by a checker cell"),
-        (lambda nb, i: nb.cells[4].update(source="import numpy as np"), "import check_correlate2d in the '## Setup'"),
+        (
+            lambda nb, i: nb.cells[4].update(source="import numpy as np"),
+            "import check_correlate_by_entries in the '## Setup'",
+        ),
         (
             lambda nb, i: nb.cells.__setitem__(i, new_markdown_cell("x", metadata=nb.cells[i].metadata)),
             "is a markdown cell",
@@ -357,7 +368,7 @@ def test_exercise_problems_name_each_breach(change, problem):
 
 def leaky_notebook():
     """Exercises that use numpy without importing it in their own Setup section."""
-    imports = "from course_utils.checkers import check_conv_output_size, check_correlate2d, check_model"
+    imports = "from course_utils.checkers import check_correlate_by_entries, check_largest_image_side, check_model"
     return exercise_notebook(name="98_leaky.ipynb", setup_imports=imports)
 
 
@@ -382,9 +393,9 @@ def test_every_starter_gets_not_yet_and_no_cell_raises(executed_exercises):
     assert make_student_notebooks.verdict_problems(student, NOT_YET_MARK) == []
     verdicts = [make_student_notebooks.output_text(cell) for cell in student.cells if cell.source.startswith("check_")]
     assert verdicts == [
-        f"{NOT_YET_MARK}: correlate2d returned None: replace the `...` in its body with your code and `return` "
-        "the result.",
-        f"{NOT_YET_MARK}: conv_output_size returned None: replace the `...` in its body with your code and "
+        f"{NOT_YET_MARK}: correlate_by_entries returned None: replace the `...` in its body with your code and "
+        "`return` the result.",
+        f"{NOT_YET_MARK}: largest_image_side returned None: replace the `...` in its body with your code and "
         "`return` the result.",
         f"{NOT_YET_MARK}: the model is still the starter: build it with keras.Sequential([...]) and run that cell.",
     ]
@@ -397,7 +408,10 @@ def test_the_instructors_answers_pass_their_checkers(executed_exercises):
 
 def test_each_notebook_runs_in_a_fresh_namespace(executed_exercises):
     problems = " | ".join(make_student_notebooks.verdict_problems(executed_exercises["leaky"], PASSED_MARK))
-    assert "correlate2d(image=[[0, 1, 2], [3, 4, 5], [6, 7, 8]], kernel=[[1, 0], [0, -1]]) raised NameError" in problems
+    assert (
+        "correlate_by_entries(image=[[0, 1, 2], [3, 4, 5], [6, 7, 8]], kernel=[[1, 0], [0, -1]]) raised NameError"
+        in problems
+    )
     assert "cell 'model = keras.Sequential(' raised NameError: name 'keras' is not defined" in problems
 
 
@@ -429,7 +443,7 @@ def test_execute_exercises_option_reports_each_copy(tmp_path, capsys, monkeypatc
     solved = {source.name: executed_exercises["instructor"]}
     monkeypatch.setattr(make_student_notebooks, "run_exercises", lambda notebooks: solved)
     assert make_student_notebooks.main(command) == 1
-    assert "says '✓ correlate2d passed all 9 checks" in capsys.readouterr().out
+    assert "says '✓ correlate_by_entries passed all 9 checks" in capsys.readouterr().out
 
 
 def test_execute_option_runs_the_copies_top_to_bottom(tmp_path, capsys):

@@ -114,7 +114,9 @@ def plot_convolution(
 
     Introduced in notebook 05; the static view of ``convolution_explorer``. The feature map
     is ``correlate2d(image, kernel, stride, padding)``, what a Keras ``Conv2D`` computes.
-    Its values are written in when they fit (see ``plot_arrays``).
+    Its values are written in when they fit (see ``plot_arrays``). Each panel has its own
+    colour key: a kernel or feature map with negative values is drawn red (positive) and
+    blue (negative) around white 0, which the keys make readable without the text.
     """
     image, kernel = np.asarray(image), np.asarray(kernel)
     feature_map = correlate2d(image, kernel, stride, padding)
@@ -123,7 +125,7 @@ def plot_convolution(
         f"{kernel_name} {kernel.shape[0]}x{kernel.shape[1]}",
         f"output {feature_map.shape[0]}x{feature_map.shape[1]}\nstride {stride}, padding {padding!r}",
     ]
-    return plot_arrays([image, kernel, feature_map], titles, size=MAX_FIGURE_WIDTH / 3)
+    return plot_arrays([image, kernel, feature_map], titles, size=MAX_FIGURE_WIDTH / 3, colorbar=True)
 
 
 @in_course_style

@@ -23,6 +23,7 @@ from course_utils.plots.style import (
     MISTAKE_COLOR,
     NEUTRAL_COLOR,
     OKABE_ITO,
+    TOL_MUTED,
     in_course_style,
     new_figure,
     text_width,
@@ -458,11 +459,22 @@ def plot_confusion_matrix(
 
 
 NEIGHBOUR_COLORS = {
-    "pixel": OKABE_ITO["vermillion"],
-    "left": OKABE_ITO["orange"],
-    "right": OKABE_ITO["bluish green"],
-    "above": OKABE_ITO["blue"],
-    "below": OKABE_ITO["reddish purple"],
+    "pixel": OKABE_ITO["black"],
+    "left": TOL_MUTED["teal"],
+    "right": TOL_MUTED["teal"],
+    "above": TOL_MUTED["wine"],
+    "below": TOL_MUTED["wine"],
+}
+"""Not model colours: the pixel in black, its row neighbours in one colour, its column neighbours in another."""
+
+# Where each mark's label sits above the bars, in units of the largest pixel value, and how it is aligned:
+# the pixel's label highest, its left and right neighbours' labels to either side of it.
+NEIGHBOUR_LABELS = {
+    "pixel": (1.42, "center"),
+    "left": (1.16, "right"),
+    "right": (1.16, "left"),
+    "above": (1.16, "center"),
+    "below": (1.16, "center"),
 }
 
 
@@ -488,26 +500,38 @@ def plot_pixel_neighbours(image: np.ndarray, row: int, col: int) -> Figure:
         "above": (row - 1, col),
         "below": (row + 1, col),
     }
-    fig, axes = new_figure(7.2, 4.2, 1, 2, gridspec_kw={"width_ratios": [1, 2.4]})
+    fig, axes = new_figure(7.2, 3.8, 1, 2, gridspec_kw={"width_ratios": [1, 2.4]})
     ax_image, ax_flat = axes[0]
     ax_image.imshow(image, cmap="gray")
     blank_axes(ax_image)
     flat = image.ravel()
+    top = float(flat.max())
     first_row, last_row = max(row - 2, 0), min(row + 3, height)
     window = np.arange(first_row * width, last_row * width)
-    ax_flat.bar(window, flat[window], width=1.0, color="0.75")
+    ax_flat.bar(window, flat[window], width=1.0, color="0.8")
     for boundary in range(first_row, last_row + 1):
         ax_flat.axvline(boundary * width - 0.5, color=NEUTRAL_COLOR, linestyle="--", linewidth=1)
-    for name, (r, c) in marks.items():
-        index = r * width + c
-        color = NEIGHBOUR_COLORS[name]
-        ax_image.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=color, linewidth=2.5))
-        ax_flat.bar([index], [max(flat[index], 0.05 * flat.max())], width=1.0, color=color)
-        ax_flat.plot([index], [1.08 * flat.max()], marker="v", color=color, label=f"{name} ({r},{c}) → {index}")
+    for name in ("left", "right", "above", "below", "pixel"):  # the pixel last, so nothing covers it
+        r, c = marks[name]
+        index, color = r * width + c, NEIGHBOUR_COLORS[name]
+        ax_image.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=color, linewidth=2))
+        ax_flat.bar([index], [max(flat[index], 0.05 * top)], width=1.0, color=color)
+        height_factor, align = NEIGHBOUR_LABELS[name]
+        ax_flat.annotate(
+            f"{name}\n{index}",
+            xy=(index, 1.02 * top),
+            xytext=(index, height_factor * top),
+            ha=align,
+            va="bottom",
+            color=color,
+            fontsize=MIN_FONT_SIZE,
+            arrowprops={"arrowstyle": "-", "color": color, "linewidth": 1},
+        )
+    ax_flat.set_ylim(0, 1.75 * top)
+    ax_flat.set_yticks([tick for tick in ax_flat.get_yticks() if 0 <= tick <= top])  # the labels sit above
     ax_image.set_title(f"pixel ({row},{col})\nand 4 neighbours")
     ax_flat.set_title(f"flattened: positions {window[0]}-{window[-1]} of {flat.size}")
     ax_flat.set_xlabel("position in the flattened vector\n(dashed: boundaries of image rows)")
     ax_flat.set_ylabel("pixel value")
     ax_flat.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.legend(loc="outside lower center", ncols=3, frameon=False)
     return fig
