@@ -78,7 +78,7 @@ def test_course_style_is_made_for_a_projector():
     width, height = rc["figure.figsize"]
     assert 600 <= width * rc["figure.dpi"] <= 1100, "the default figure fits a 1280-pixel-wide projector"
     assert height * rc["figure.dpi"] <= 600, "and leaves room on a 720-pixel-high one"
-    assert {to_hex(color) for color in rc["axes.prop_cycle"].by_key()["color"]} <= PALETTE
+    assert all(is_grey(color) for color in rc["axes.prop_cycle"].by_key()["color"]), "colour is kept for models"
 
 
 def test_apply_course_style_sets_the_defaults():
@@ -196,13 +196,15 @@ EXAMPLES = {
     "plot_functions_with_derivatives": lambda: plots.plot_functions_with_derivatives(
         {"square": lambda z: (z**2, 2 * z)}, np.linspace(-1, 1, 5)
     ),
-    "plot_model_scatter": lambda: plots.plot_model_scatter({"LeNet-5": (1998, 6e4), "VGG-16": (2014, 1.4e8)}, "x", "y"),
+    "plot_model_timeline": lambda: plots.plot_model_timeline({"LeNet-5": (1998, 6e4, 5), "VGG-16": (2014, 1.4e8, 16)}),
     "plot_image_grid": lambda: plots.plot_image_grid(RNG.random((6, 28, 28)), labels=range(6), ncols=3),
     "plot_arrays": lambda: plots.plot_arrays([KERNELS["sobel_x"], RNG.random((8, 8))], ["a", "b"]),
     "plot_matrix": lambda: plots.plot_matrix(RNG.normal(size=(4, 9)), "input pixel", "output value"),
     "plot_confusion_matrix": lambda: plots.plot_confusion_matrix([0, 1, 1, 0], [0, 1, 0, 0]),
     "plot_pixel_neighbours": lambda: plots.plot_pixel_neighbours(RNG.random((28, 28)), 10, 10),
     "plot_sliding_windows": lambda: plots.plot_sliding_windows(np.eye(6), 3, 2),
+    "plot_receptive_fields": lambda: plots.plot_receptive_fields(RNG.random((28, 28)), {"conv": (3, 4, 3, 3)}),
+    "plot_window_settings": lambda: plots.plot_window_settings(np.eye(6), [(3, 1, "valid"), (3, 2, "same")]),
     "plot_convolution": lambda: plots.plot_convolution(RNG.random((12, 12)), KERNELS["blur"]),
     "plot_feature_maps": lambda: plots.plot_feature_maps(RNG.random((28, 28)), {"conv": RNG.random((26, 26, 4))}),
 }
@@ -230,7 +232,7 @@ def test_plotting_function_draws_in_the_course_style_even_without_setup(name, ma
 # --- charts ---------------------------------------------------------------------------------
 
 
-def test_plot_curves_draws_models_in_their_colours_and_others_in_free_colours():
+def test_plot_curves_draws_models_in_their_colours_and_others_in_black_or_grey():
     curves = {"MLP": [0.9, 0.5, 0.2], "CNN + augmentation": [0.95, 0.9, 0.7], "chance": [0.1] * 3}
     fig = plots.plot_curves([0, 2, 4], curves, "shift", "accuracy", logy=True)
     (ax,) = fig.axes
@@ -238,8 +240,18 @@ def test_plot_curves_draws_models_in_their_colours_and_others_in_free_colours():
     assert [line.get_label() for line in ax.lines] == list(curves)
     assert mlp.get_color() == MODEL_STYLES["MLP"].color and mlp.get_marker() == MODEL_STYLES["MLP"].marker
     assert cnn.get_color() == MODEL_STYLES["CNN"].color and cnn.get_linestyle() == "--"
-    assert chance.get_color() not in {MODEL_STYLES["MLP"].color, MODEL_STYLES["CNN"].color}
+    assert is_grey(chance.get_color())
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "shift"
+
+
+def test_series_that_are_not_models_never_take_a_models_colour_and_differ_in_look():
+    names = ["no pooling", "2x2 max pooling", "two 2x2 max poolings", "global max pooling", "plain", "skip"]
+    fig = plots.plot_curves([0, 1], {name: [1.0, 0.5] for name in names}, "shift", "share")
+    lines = fig.axes[0].lines
+    model_colors = {to_hex(model.color) for model in MODEL_STYLES.values()}
+    assert not {to_hex(line.get_color()) for line in lines} & model_colors
+    looks = {(to_hex(line.get_color()), line.get_marker(), line.get_linestyle()) for line in lines}
+    assert len(looks) == len(names), "each series has its own colour, marker and line style combination"
 
 
 def test_plot_curves_counts_in_integers_and_labels_a_log_axis_at_its_values():
@@ -355,6 +367,8 @@ def test_dots_zoom_in_and_keep_model_colours_and_condition_fills():
     assert [line.get_markerfacecolor() for line in markers[2:]] == ["white", "white"], "permuted: open markers"
     assert {"0.930", "0.962", "0.929"} <= {text.get_text() for text in ax.texts}
     assert overlapping_pairs(list(ax.texts)) == []
+    unlabelled = plots.plot_dots(series, ["MLP", "CNN"], "test accuracy", label_values=False)
+    assert len(unlabelled.axes[0].texts) == 0, "label_values=False: the dots alone, for many groups"
 
 
 def test_training_curves_plot_train_solid_and_validation_dashed_in_the_model_colour():
@@ -400,22 +414,26 @@ def test_functions_with_derivatives():
         plots.plot_functions_with_derivatives({}, z)
 
 
-def test_model_scatter_names_models_in_the_legend_in_their_colours():
-    points = {"GoogLeNet": (2014, 6.8e6), "ResNet-18": (2015, 1.17e7)}
-    fig = plots.plot_model_scatter(points, "year", "parameters", sizes={"GoogLeNet": 22, "ResNet-18": 18},
-                                   notes={"GoogLeNet": "depth 22"}, logy=True)  # fmt: skip
-    (ax,) = fig.axes
-    assert [to_hex(line.get_color()) for line in ax.lines] == [
-        to_hex(MODEL_STYLES["GoogLeNet"].color),
-        to_hex(MODEL_STYLES["ResNet-18"].color),
+def test_model_timeline_orders_models_by_year_with_both_measures_labelled():
+    points = {"ResNet-18": (2015, 1.17e7, 18), "LeNet-5": (1998, 61_706, 5), "GoogLeNet": (2014, 6.8e6, 22)}
+    fig = drawn(plots.plot_model_timeline(points, "title"))
+    parameters, depth = fig.axes
+    assert [label.get_text() for label in depth.get_xticklabels()] == [
+        "LeNet-5\n1998",
+        "GoogLeNet\n2014",
+        "ResNet-18\n2015",
     ]
-    assert ax.lines[0].get_markersize() > ax.lines[1].get_markersize(), "marker area grows with size"
-    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["GoogLeNet (depth 22)", "ResNet-18"]
-    assert len(ax.texts) == 0, "no names printed next to the markers, where they could overlap"
+    assert parameters.get_yscale() == "log" and depth.get_yscale() == "linear"
+    assert [text.get_text() for text in parameters.texts] == ["62 k", "6.8 M", "12 M"]
+    assert [text.get_text() for text in depth.texts] == ["5", "22", "18"]
+    markers = [line for line in depth.lines if line.get_linestyle() == "None"]
+    assert [to_hex(line.get_color()) for line in markers] == [
+        to_hex(MODEL_STYLES[name].color) for name in ("LeNet-5", "GoogLeNet", "ResNet-18")
+    ]
     with pytest.raises(ValueError, match="'Inception-v9' is not one of the course's models"):
-        plots.plot_model_scatter({"Inception-v9": (2020, 1.0)}, "x", "y")
-    with pytest.raises(ValueError, match="'AlexNet' has a size or a note but no point"):
-        plots.plot_model_scatter(points, "x", "y", notes={"AlexNet": "x"})
+        plots.plot_model_timeline({"Inception-v9": (2020, 1.0, 3)})
+    with pytest.raises(ValueError, match="points is empty"):
+        plots.plot_model_timeline({})
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -610,10 +628,10 @@ def test_plot_matrix_has_axis_labels_integer_ticks_and_a_colour_key():
 @pytest.mark.parametrize(
     ("stride", "padding", "windows", "uncovered", "outputs", "title"),
     [
-        (1, "valid", 3, 0, 4, "3x3 window, stride 1, padding 'valid'\n6x6 → 4x4"),
-        (2, "valid", 2, 11, 2, "3x3 window, stride 2, padding 'valid'\n6x6 → 2x2"),
-        (1, "same", 3, 0, 6, "3x3 window, stride 1, padding 'same'\n6x6 → 6x6"),
-        (2, "same", 3, 0, 3, "3x3 window, stride 2, padding 'same'\n6x6 → 3x3"),
+        (1, "valid", 3, 0, 4, "stride 1, 'valid'\n3x3 on 6x6 → 4x4"),
+        (2, "valid", 2, 11, 2, "stride 2, 'valid'\n3x3 on 6x6 → 2x2"),
+        (1, "same", 3, 0, 6, "stride 1, 'same'\n3x3 on 6x6 → 6x6"),
+        (2, "same", 3, 0, 3, "stride 2, 'same'\n3x3 on 6x6 → 3x3"),
     ],
 )
 def test_sliding_windows_mark_three_windows_every_output_and_skipped_pixels(
@@ -624,12 +642,29 @@ def test_sliding_windows_mark_three_windows_every_output_and_skipped_pixels(
     gids = [patch.get_gid() for patch in ax.patches]
     assert gids.count("window") == windows and gids.count("uncovered") == uncovered
     window_colors = [to_hex(patch.get_edgecolor()) for patch in ax.patches if patch.get_gid() == "window"]
-    assert len(set(window_colors)) == windows and set(window_colors) <= PALETTE
+    assert len(set(window_colors)) == windows, "each window drawn has its own colour"
+    assert not set(window_colors) & {to_hex(model.color) for model in MODEL_STYLES.values()}, "no model's colour"
     hatch_colors = {to_hex(p.get_edgecolor()) for p in ax.patches if p.get_gid() == "uncovered"}
     assert not hatch_colors & set(window_colors), "the hatching does not take a window's colour"
     assert ax.get_title() == title
     (centres,) = ax.lines
-    assert len(centres.get_xdata()) == outputs**2  # one circle per output value (square outputs here)
+    assert len(centres.get_xdata()) == outputs**2  # one dot per output value (square outputs here)
+
+
+def test_window_settings_draw_a_panel_per_setting_and_a_legend_of_what_is_drawn(seed_004_image):
+    fig = plots.plot_window_settings(seed_004_image, [(3, 1, "valid"), (3, 2, "valid"), (3, 1, "same")])
+    assert [ax.get_title().split("\n")[0] for ax in fig.axes] == [
+        "stride 1, 'valid'",
+        "stride 2, 'valid'",
+        "stride 1, 'same'",
+    ]
+    (legend,) = fig.legends
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert {"padding (zeros)", "never under a window", "window centre: one output"} <= set(labels)
+    unpadded = plots.plot_window_settings(np.zeros((7, 7)), [(3, 2, "valid")])
+    assert "padding (zeros)" not in [text.get_text() for text in unpadded.legends[0].get_texts()], "nothing padded"
+    with pytest.raises(ValueError, match="settings is empty"):
+        plots.plot_window_settings(seed_004_image, [])
 
 
 def test_sliding_windows_rejects_large_or_flat_images(seed_004_image):
@@ -648,25 +683,50 @@ def test_plot_convolution_titles_give_the_shapes():
     assert len(fig.axes) == 6, "each panel has its colour key"
 
 
-def test_feature_maps_are_drawn_to_scale_one_row_per_stage():
+def pixel_width(ax) -> float:
+    """On-screen width of one pixel of the Axes' image, in display units."""
+    width = ax.images[0].get_array().shape[1]
+    left, right = ax.transData.transform([(-0.5, 0), (width - 0.5, 0)])[:, 0]
+    return (right - left) / width
+
+
+@pytest.mark.parametrize("to_scale", [False, True])
+def test_feature_maps_one_row_per_stage_in_panels_of_one_size_or_to_scale(to_scale):
     rng = np.random.default_rng(0)
     stages = {"conv_1": rng.random((26, 26, 32)), "pool_2": rng.random((5, 5, 64))}
-    fig = drawn(plots.plot_feature_maps(rng.random((28, 28, 1)), stages, channels=4))
+    fig = drawn(plots.plot_feature_maps(rng.random((28, 28, 1)), stages, channels=4, to_scale=to_scale))
     titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
     assert titles == ["input: 28x28", "conv_1: 26x26x32", "pool_2: 5x5x64"]
     shown = [ax for ax in fig.axes if ax.images]
     assert len(shown) == 1 + 4 + 4
-
-    def pixel_width(ax):
-        width = ax.images[0].get_array().shape[1]
-        left, right = ax.transData.transform([(-0.5, 0), (width - 0.5, 0)])[:, 0]
-        return (right - left) / width
-
-    assert pixel_width(shown[1]) == pytest.approx(pixel_width(shown[-1]), rel=0.02)
+    conv_pixel, pool_pixel = pixel_width(shown[1]), pixel_width(shown[-1])
+    if to_scale:
+        assert conv_pixel == pytest.approx(pool_pixel, rel=0.02), "to scale: every pixel the same size"
+    else:
+        assert pool_pixel == pytest.approx(conv_pixel * 26 / 5, rel=0.05), "every map fills a panel of one size"
     conv_scales = {ax.images[0].get_clim() for ax in shown[1:5]}
     assert len(conv_scales) == 1, "the maps of one stage share a colour scale"
     with pytest.raises(ValueError, match=r"stages\['conv_1'\] must be \(height, width, channels\)"):
         plots.plot_feature_maps(rng.random((28, 28)), {"conv_1": rng.random((26, 26))})
+
+
+def test_receptive_fields_frame_each_region_and_fade_what_the_unit_does_not_see():
+    image = np.zeros((28, 28))
+    image[5:20, 10] = 1.0  # one vertical stroke
+    fields = {"conv_1": (13, 9, 3, 3), "pool_2": (8, 6, 10, 10)}
+    fig = plots.plot_receptive_fields(image, fields)
+    assert [ax.get_title() for ax in fig.axes] == ["conv_1: 3x3", "pool_2: 10x10"]
+    for ax, (top, left, height, width) in zip(fig.axes, fields.values(), strict=True):
+        (frame,) = [patch for patch in ax.patches if patch.get_gid() == "field"]
+        assert frame.get_xy() == (left - 0.5, top - 0.5) and (frame.get_width(), frame.get_height()) == (width, height)
+        shown = ax.images[0].get_array()
+        assert shown[14, 10] == 0.0, "a stroke inside the field is drawn at full strength (black)"
+        assert 0.0 < shown[5, 10] < 1.0, "a stroke outside it is faded, not gone"
+        assert shown[0, 0] == 1.0, "background white"
+    with pytest.raises(ValueError, match="is not inside"):
+        plots.plot_receptive_fields(image, {"conv_1": (26, 26, 3, 3)})
+    with pytest.raises(ValueError, match="fields is empty"):
+        plots.plot_receptive_fields(image, {})
 
 
 # --- the explorer (notebook 05) -------------------------------------------------------------

@@ -19,10 +19,16 @@ from course_utils.plots.charts import (
     plot_dots,
     plot_functions_with_derivatives,
     plot_grouped_bars,
-    plot_model_scatter,
+    plot_model_timeline,
     plot_training_curves,
 )
-from course_utils.plots.convolution_figures import plot_convolution, plot_feature_maps, plot_sliding_windows
+from course_utils.plots.convolution_figures import (
+    plot_convolution,
+    plot_feature_maps,
+    plot_receptive_fields,
+    plot_sliding_windows,
+    plot_window_settings,
+)
 from course_utils.plots.explorer import ConvolutionExplorer, convolution_explorer
 from course_utils.plots.images import (
     color_scale,
@@ -60,8 +66,10 @@ __all__ = [
     "plot_grouped_bars",
     "plot_image_grid",
     "plot_matrix",
-    "plot_model_scatter",
+    "plot_model_timeline",
     "plot_pixel_neighbours",
+    "plot_receptive_fields",
     "plot_sliding_windows",
     "plot_training_curves",
+    "plot_window_settings",
 ]

@@ -31,8 +31,8 @@ from course_utils.plots.model_styles import (
     styled,
 )
 from course_utils.plots.style import (
-    COLOR_CYCLE,
     DEFAULT_FIGURE_SIZE,
+    FRAME_GREY,
     MIN_FONT_SIZE,
     NEUTRAL_COLOR,
     in_course_style,
@@ -40,25 +40,34 @@ from course_utils.plots.style import (
     text_width,
 )
 
-OTHER_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
-"""Markers for series that are not models, so that they differ by shape as well as colour."""
+OTHER_SERIES = tuple(
+    SeriesStyle(color, marker, linestyle)
+    for color, marker, linestyle in (
+        ("black", "o", "-"),
+        ("0.55", "s", "--"),
+        ("black", "^", ":"),
+        ("0.55", "D", "-."),
+        ("black", "v", "--"),
+        ("0.55", "P", ":"),
+    )
+)
+"""Looks for series that are not models: black or grey, each with its own marker and line
+style, since every colour of the course's palette belongs to a model."""
 
 ACCURACY_FORMAT, COUNT_FORMAT = "%.3f", "%d"
 """How bars and dots write their values: accuracies with 3 decimals, counts as integers."""
 
 
 def series_styles(names: Sequence[str]) -> dict[str, SeriesStyle]:
-    """The style of each named series: a model's own style, else a colour no model here uses.
+    """The style of each named series: a model's own style, else black or grey (``OTHER_SERIES``).
 
     Series named after a model ("CNN", "MLP + augmentation") get the model's colour and
-    marker in the condition's line style. The others take the colour cycle's colours in
-    order, skipping those of the models in the same chart, and a marker each.
+    marker in the condition's line style. The others ("no pooling", "with skip
+    connections") take ``OTHER_SERIES``'s looks in order, so that no figure shows a
+    non-model in a model's colour.
     """
-    models = {name: model_style(name) for name in names if is_model(name)}
-    used = {style.color for style in models.values()}
-    free = itertools.cycle([color for color in COLOR_CYCLE if color not in used] or COLOR_CYCLE)
-    markers = itertools.cycle(OTHER_MARKERS)
-    return {name: models[name] if name in models else SeriesStyle(next(free), next(markers)) for name in names}
+    others = itertools.cycle(OTHER_SERIES)
+    return {name: model_style(name) if is_model(name) else next(others) for name in names}
 
 
 def _all_integers(values: np.ndarray) -> bool:
@@ -315,6 +324,7 @@ def plot_dots(
     ax: Axes | None = None,
     *,
     errors: Mapping[str, Sequence[float]] | None = None,
+    label_values: bool = True,
 ) -> Figure:
     """The values of ``plot_grouped_bars`` as dots, on an axis zoomed to the values.
 
@@ -322,7 +332,9 @@ def plot_dots(
     when the pixels are permuted, notebooks 02 and 10): a dot's height, not a bar's
     length, carries its value, so the axis need not start at 0, and a line joins the
     values of one group to show the change. Colours, markers and fills follow
-    ``plot_grouped_bars``; each dot is labelled with its value; ``errors`` adds error bars.
+    ``plot_grouped_bars``; each dot is labelled with its value (``label_values=False``
+    leaves that out, for many groups side by side: 10c's ten classes of clothes);
+    ``errors`` adds error bars.
     """
     _check_grouped(series, groups)
     _check_errors(errors, series)
@@ -341,6 +353,8 @@ def plot_dots(
             kwargs = {**style.line_kwargs(), "linestyle": "none", "markersize": 10}
             yerr = None if not errors or name not in errors else [errors[name][group]]
             ax.errorbar([position], [value], yerr=yerr, capsize=4, zorder=2, **kwargs)
+            if not label_values:
+                continue
             right = offsets[index] >= 0
             ax.annotate(
                 value_format % value,
@@ -430,11 +444,11 @@ def plot_functions_with_derivatives(
     if not functions:
         raise ValueError("functions is empty: nothing to plot")
     fig, axes = new_figure(2.6 * len(functions), 3.0, 1, len(functions), sharex=True)
-    value_color, derivative_color = COLOR_CYCLE[:2]
+    value_look, derivative_look = OTHER_SERIES[:2]
     for ax, (name, function) in zip(axes.flat, functions.items(), strict=True):
         value, derivative = function(z)
-        ax.plot(z, value, color=value_color, label="f(z)")
-        ax.plot(z, derivative, color=derivative_color, linestyle="--", label="f'(z)")
+        ax.plot(z, value, color=value_look.color, linestyle=value_look.linestyle, label="f(z)")
+        ax.plot(z, derivative, color=derivative_look.color, linestyle=derivative_look.linestyle, label="f'(z)")
         ax.axhline(0, color=NEUTRAL_COLOR, linewidth=0.8)
         ax.set_title(name)
         ax.set_xlabel("z")
@@ -442,54 +456,51 @@ def plot_functions_with_derivatives(
     return fig
 
 
-MARKER_SIZES = (7.0, 20.0)
-"""Smallest and largest marker diameter (points) of ``plot_model_scatter``."""
+def _short_count(value: float) -> str:
+    """61,706 -> "62 k", 138,357,544 -> "138 M": a count readable at a glance in a chart."""
+    for factor, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            scaled = value / factor
+            return f"{scaled:.1f} {unit}" if scaled < 10 else f"{scaled:.0f} {unit}"
+    return f"{value:g}"
 
 
 @in_course_style
-def plot_model_scatter(
-    points: Mapping[str, tuple[float, float]],
-    xlabel: str,
-    ylabel: str,
-    title: str | None = None,
-    *,
-    sizes: Mapping[str, float] | None = None,
-    notes: Mapping[str, str] | None = None,
-    logy: bool = False,
-    ax: Axes | None = None,
-) -> Figure:
-    """One marker per model at ``points[name] = (x, y)``, named in the legend.
+def plot_model_timeline(points: Mapping[str, tuple[int, float, int]], title: str | None = None) -> Figure:
+    """Models in the order of their year: parameters (log scale) above, depth below.
 
-    Introduced in notebook 09 for the classic architectures by year and parameter count.
-    Each model has its course colour and marker; ``sizes`` scales the markers' areas (e.g.
-    by depth) and ``notes`` adds text to a model's legend entry ("depth 22"). The names
-    sit in the legend, not next to the markers, so that models close together (GoogLeNet
-    2014, ResNet-18 2015) do not print their names over each other.
+    Introduced in notebook 09 for the classic architectures; ``points[name] = (year,
+    parameters, depth)``. The x axis lists the models, each with its year, evenly spaced
+    (the 14 empty years between LeNet-5 and AlexNet would otherwise fill the chart), so
+    the ups and downs of each measure read from left to right. Each model has its course
+    colour and marker, each point its value written beside it ("138 M", "22").
     """
     if not points:
         raise ValueError("points is empty: nothing to plot")
-    for name in (*(sizes or {}), *(notes or {})):
-        if name not in points:
-            raise ValueError(f"{name!r} has a size or a note but no point")
-    fig, ax = _axes_or_new(ax, *DEFAULT_FIGURE_SIZE)
-    largest = max((sizes or {}).values(), default=1.0)
-    handles = []
-    for name, (x, y) in points.items():
-        style = model_style(name)
-        diameter = MARKER_SIZES[1] * np.sqrt(sizes[name] / largest) if sizes else MARKER_SIZES[0]
-        kwargs = {**style.line_kwargs(), "linestyle": "none"}
-        ax.plot([x], [y], markersize=max(diameter, MARKER_SIZES[0]), alpha=0.85, **kwargs)
-        label = f"{name} ({notes[name]})" if notes and name in notes else name
-        handles.append(Line2D([], [], markersize=9, label=label, **kwargs))
-    xs = np.array([x for x, _ in points.values()])
-    if _all_integers(xs):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if logy:
-        ax.set_yscale("log")
-    ax.margins(0.12)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    for name in points:
+        canonical_model(name)  # raises, naming the course's models, for an unknown one
+    ordered = sorted(points, key=lambda name: points[name][0])
+    fig, axes = new_figure(max(5.2, 1.3 * len(ordered)), 4.6, 2, 1, sharex=True)
+    positions = np.arange(len(ordered))
+    panels = (
+        (axes[0, 0], 1, "parameters (log scale)", _short_count),
+        (axes[1, 0], 2, "depth (layers with weights)", str),
+    )
+    for ax, index, label, write in panels:
+        values = [points[name][index] for name in ordered]
+        ax.plot(positions, values, color=FRAME_GREY, linewidth=1.2, zorder=1)
+        for position, name, value in zip(positions, ordered, values, strict=True):
+            ax.plot(
+                [position], [value], markersize=11, zorder=2, **{**model_style(name).line_kwargs(), "linestyle": "none"}
+            )
+            ax.annotate(write(value), (position, value), xytext=(0, 11), textcoords="offset points", ha="center")
+        ax.set_ylabel(label)
+        ax.set_ymargin(0.3)
+        ax.grid(axis="x", visible=False)
+    axes[0, 0].set_yscale("log")
+    axes[1, 0].yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[1, 0].set_xticks(positions, [f"{name}\n{points[name][0]}" for name in ordered])
+    axes[1, 0].set_xlim(-0.5, len(ordered) - 0.5)
     if title:
-        ax.set_title(title)
-    ax.legend(handles=handles, loc="best")
+        axes[0, 0].set_title(title)
     return fig

@@ -64,10 +64,14 @@ TOL_MUTED = {
 }
 """Paul Tol's "muted" scheme: nine colours, distinguishable for colour-blind readers."""
 
-COLOR_CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "bluish green", "vermillion", "reddish purple")] + [
-    OKABE_ITO[name] for name in ("sky blue", "black", "yellow")
-]
-"""The default line colours: Okabe-Ito, strong colours first, yellow (faint on white) last."""
+COLOR_CYCLE = ["black", "0.55"]
+"""The default line colours: black and grey. Colour belongs to the course's models
+(``model_styles.MODEL_STYLES``), so a line that is not a model (a function and its
+derivative, pooling settings, plain or skip connections) is drawn in black or grey and told
+apart by its marker and line style."""
+
+FRAME_GREY = "0.7"
+"""Light grey for lines that guide the eye between a chart's points without being data."""
 
 NEUTRAL_COLOR = "0.35"
 """Dark grey for what is not a model: legend keys of conditions, reference lines, frames."""
