@@ -1,6 +1,6 @@
-"""Self-check quizzes: a few multiple-choice questions at the end of every notebook.
+"""Self-check quizzes: a few multiple-choice questions at the end of every lesson.
 
-Added with issue 6 for notebooks 01-10. The questions live in JSON files in
+The questions live in JSON files in
 ``course_utils/quizzes/`` (one per notebook, named like the notebook: ``01_ann_basics.json``),
 not in code, so an instructor can edit or add questions without touching Python.
 
@@ -14,18 +14,23 @@ A quiz file holds one object::
           "options": ["100,480", "101,770", "101,632"],
           "answer": 1,
           "explanation": "784*128+128 + 128*10+10 = 101,770 ...",
+          "feedback": ["That leaves out the biases ...", "", "That counts ..."],
           "kind": "apply"
         }
       ]
     }
 
 ``answer`` is the 0-based index of the correct option; each question has 3 to 5 distinct
-options. ``kind`` says what the question asks a student to do (one of ``KINDS``): "recall" a
-fact the notebook showed, "predict" what happens when something changes, or "apply" a formula
-or rule to a new case; it lets the course check its balance and is never shown to students.
+options. ``explanation`` says why the correct option is right; ``feedback`` holds, for each
+option in order, why it is wrong, so that a student who picks it learns something before
+trying again (the correct option's entry is ``""``: its explanation is shown). ``kind``
+says what the question asks a student to do (one of ``KINDS``): "recall" a fact the notebook
+showed, "predict" what happens when something changes, or "apply" a formula or rule to a
+new case; it lets the course check its balance and is never shown to students.
 ``load_quiz`` checks all of this and names the file and the question when something
-is wrong. In a notebook, ``show_quiz("01_ann_basics")`` shows the quiz; anywhere,
-``check_answer("01", 1, "b")`` checks one answer:
+is wrong. In a notebook, ``show_quiz("01_ann_basics")`` shows the quiz as buttons to click
+(``quiz_html``: the same page works in JupyterLab, on Colab and on the course website);
+anywhere, ``check_answer("01", 1, "b")`` checks one answer and prints the same message:
 
 >>> quiz = load_quiz("01")
 >>> quiz.name
@@ -45,27 +50,27 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from course_utils.interactive import WidgetView, ipywidgets_available
-
 QUIZ_SUFFIX = ".json"
 MIN_OPTIONS, MAX_OPTIONS = 3, 5
 LETTERS = string.ascii_lowercase[:MAX_OPTIONS]
 TEXT_WIDTH = 88
 QUIZ_KEYS = ("title", "questions")
-QUESTION_KEYS = ("question", "options", "answer", "explanation", "kind")
+QUESTION_KEYS = ("question", "options", "answer", "explanation", "feedback", "kind")
 KINDS = ("recall", "predict", "apply")
-CORRECT_COLOR, WRONG_COLOR = "#2e7d32", "#c62828"
+PAGE_FILES = ("quiz.css", "quiz.js")  # beside the JSON files: the quiz's style and its click handler
 
 
 @dataclass(frozen=True)
 class Question:
-    """One multiple-choice question: its text, the options, the correct option's index, why,
-    and its kind ("recall", "predict" or "apply", see ``KINDS``)."""
+    """One multiple-choice question: its text, the options, the correct option's index, why it
+    is right, why each other option is wrong (``feedback``, ``""`` for the correct one), and its
+    kind ("recall", "predict" or "apply", see ``KINDS``)."""
 
     text: str
     options: tuple[str, ...]
     answer: int
     explanation: str
+    feedback: tuple[str, ...]
     kind: str
 
 
@@ -125,13 +130,31 @@ def _parse_question(entry: object, where: str) -> Question:
             f"0 to {len(options) - 1} for {len(options)} options, got {answer!r}"
         )
     explanation = _non_empty_text(entry["explanation"], where, "explanation")
+    feedback = _parse_feedback(entry["feedback"], len(options), answer, where)
     kind = entry["kind"]
     if kind not in KINDS:
         raise ValueError(
             f"{where}: 'kind' must be one of {', '.join(KINDS)} (recall a fact from the notebook, predict what "
             f"happens when something changes, apply a rule to a new case), got {kind!r}"
         )
-    return Question(text, options, answer, explanation, kind)
+    return Question(text, options, answer, explanation, feedback, kind)
+
+
+def _parse_feedback(feedback: object, count: int, answer: int, where: str) -> tuple[str, ...]:
+    """Check ``feedback``: one string per option, why it is wrong; ``""`` for the correct one."""
+    if not isinstance(feedback, list) or len(feedback) != count or not all(isinstance(f, str) for f in feedback):
+        raise ValueError(
+            f"{where}: 'feedback' must be a list of {count} strings, one per option: why that option is wrong "
+            f'("" for the correct option, whose explanation is shown)'
+        )
+    if feedback[answer].strip():
+        raise ValueError(
+            f'{where}: feedback[{answer}] belongs to the correct option: leave it "" (the explanation is shown)'
+        )
+    for index, reason in enumerate(feedback):
+        if index != answer and not reason.strip():
+            raise ValueError(f"{where}: feedback[{index}] is empty: say why option ({LETTERS[index]}) is wrong")
+    return tuple(reason.strip() for reason in feedback)
 
 
 def load_quiz_file(path: str | Path) -> Quiz:
@@ -161,7 +184,7 @@ def load_quiz_file(path: str | Path) -> Quiz:
 def load_quiz(notebook: str) -> Quiz:
     """The quiz of one notebook, by its number ("01") or its name ("01_ann_basics").
 
-    Introduced with issue 6. Unknown names raise a ValueError that lists the available quizzes.
+    Unknown names raise a ValueError that lists the available quizzes.
     """
     if not isinstance(notebook, str):
         raise TypeError(f"give the notebook as a string such as '01' or '01_ann_basics', got {notebook!r}")
@@ -198,19 +221,19 @@ def _choice_index(question: Question, question_number: int, choice: int | str) -
 
 
 def _feedback(question: Question, index: int) -> tuple[bool, str]:
-    """Whether option ``index`` is right, and the sentence to show: the explanation, or a nudge."""
+    """Whether option ``index`` is right, and the message to show: the explanation, or why it is wrong."""
     if index == question.answer:
         return True, f"({LETTERS[index]}) is correct. {question.explanation}"
-    return False, f"({LETTERS[index]}) is not right. Look back at the notebook and try another option."
+    return False, f"({LETTERS[index]}) is not right: {question.feedback[index]} Try another option."
 
 
 def check_answer(quiz_or_name: Quiz | str, question_number: int, choice: int | str) -> bool:
     """Check one answer: True when ``choice`` is the correct option of question ``question_number``.
 
     ``question_number`` counts from 1, as the quiz prints it; ``choice`` is a letter ("a", "b",
-    …, as printed) or the option's 0-based index. It also prints the feedback: the
-    explanation when the answer is right, a nudge to try again when it is not. This is the
-    plain-text way to take the quiz, for when ``show_quiz`` cannot draw widgets (issue 6).
+    …, as printed) or the option's 0-based index. It also prints the message a click on the
+    option shows in the page: the explanation when the answer is right, why it is wrong when
+    it is not. This is the plain-text way to take the quiz, where no page can be shown.
     """
     quiz = _as_quiz(quiz_or_name)
     question = _question(quiz, question_number)
@@ -232,8 +255,8 @@ def _heading(quiz: Quiz) -> str:
 def quiz_text(quiz: Quiz) -> str:
     """The quiz as plain text: a title line, then each numbered question with lettered options.
 
-    No answers are shown. Introduced with issue 6; ``show_quiz`` prints it where widgets are
-    not available, and it is the stable text a saved notebook stores.
+    No answers are shown. ``show_quiz`` shows it where no HTML can be drawn (a terminal, the
+    text part of a saved notebook's output).
     """
     lines = [_heading(quiz)]
     for number, question in enumerate(quiz.questions, 1):
@@ -250,49 +273,82 @@ def _how_to_check(quiz: Quiz) -> str:
     )
 
 
-class QuizView(WidgetView):
-    """The quiz as ipywidgets: per question, radio buttons, a "Check" button and feedback.
+def _page_file(name: str) -> str:
+    return (quiz_directory() / name).read_text(encoding="utf-8")
 
-    Made by ``show_quiz``. A front end that draws widgets (JupyterLab, Jupyter Notebook,
-    Colab) shows the buttons; anything else (a terminal, a notebook viewer, nbval and
-    ``tools/run_notebooks.py``) shows the static part of the display (see
-    ``course_utils.interactive``): the plain-text quiz plus how to call ``check_answer``.
+
+def _attribute(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _question_html(quiz: Quiz, number: int, question: Question) -> str:
+    buttons = []
+    for index, option in enumerate(question.options):
+        correct, message = _feedback(question, index)
+        buttons.append(
+            f'<button type="button" class="course-quiz-option" data-letter="{LETTERS[index]}" '
+            f'data-correct="{str(correct).lower()}" data-message="{_attribute(message)}">'
+            f"{LETTERS[index]}) {html.escape(option)}</button>"
+        )
+    return "\n".join(
+        [
+            f'<li class="course-quiz-question" id="{quiz_id(quiz)}-q{number}">',
+            f'<p class="course-quiz-text">{html.escape(question.text)}</p>',
+            f'<div class="course-quiz-options" role="group" aria-label="options of question {number}">',
+            *buttons,
+            "</div>",
+            '<p class="course-quiz-feedback" aria-live="polite"></p>',
+            "</li>",
+        ]
+    )
+
+
+def quiz_id(quiz: Quiz) -> str:
+    """The HTML id of a quiz in a page, fixed by its name so that stored outputs never change."""
+    return f"course-quiz-{quiz.name}"
+
+
+def quiz_html(quiz: Quiz) -> str:
+    """The quiz as one self-contained piece of HTML: style, questions, option buttons, script.
+
+    A click on an option shows, under its question, the message ``check_answer`` prints: the
+    explanation for the right option, why it is wrong for another (red, and struck through),
+    so a student can try again. It needs nothing from the network and no kernel, so the same
+    output works in JupyterLab (which runs the script of a trusted output: one the student
+    ran), on Colab and on the course website (``tools/build_site.py``). The ids are fixed by
+    the quiz's name, so the output is the same on every run (nbval compares it).
+    """
+    questions = [_question_html(quiz, number, question) for number, question in enumerate(quiz.questions, 1)]
+    script = _page_file("quiz.js").replace("__QUIZ_ID__", quiz_id(quiz))
+    return "\n".join(
+        [
+            f'<div class="course-quiz" id="{quiz_id(quiz)}">',
+            f"<style>\n{_page_file('quiz.css')}</style>",
+            f'<p class="course-quiz-title"><strong>{html.escape(_heading(quiz))}</strong></p>',
+            '<p class="course-quiz-how">Click an option: a wrong one tells you why it is wrong, '
+            "the right one explains.</p>",
+            '<ol class="course-quiz-questions">',
+            *questions,
+            "</ol>",
+            f"<script>\n{script}</script>",
+            "</div>",
+        ]
+    )
+
+
+class QuizDisplay:
+    """What ``show_quiz`` displays: the clickable quiz (``quiz_html``) and its plain text.
+
+    Each front end shows the richest part it can: JupyterLab, Colab and the course website
+    the HTML; a terminal, and the text part of a stored output, the plain-text quiz and how
+    to check an answer with ``check_answer``.
     """
 
     def __init__(self, quiz: Quiz):
-        import ipywidgets as widgets
-
         self.quiz = quiz
-        self.choices: list[widgets.RadioButtons] = []
-        self.buttons: list[widgets.Button] = []
-        self.feedback: list[widgets.HTML] = []
-        rows: list[widgets.Widget] = [widgets.HTML(f"<h3>{html.escape(_heading(quiz))}</h3>")]
-        for number, question in enumerate(quiz.questions, 1):
-            labels = [(f"{LETTERS[index]}) {option}", index) for index, option in enumerate(question.options)]
-            choice = widgets.RadioButtons(options=labels, value=None, layout=widgets.Layout(width="auto"))
-            choice.observe(lambda _change, number=number: self._clear(number), names="value")
-            button = widgets.Button(description="Check", tooltip=f"check your answer to question {number}")
-            button.on_click(lambda _button, number=number: self.check(number))
-            self.choices.append(choice)
-            self.buttons.append(button)
-            self.feedback.append(widgets.HTML())
-            prompt = widgets.HTML(f"<b>{number}.</b> {html.escape(question.text)}")
-            rows += [prompt, choice, button, self.feedback[-1]]
-        self.widget = widgets.VBox(rows)
 
-    def check(self, question_number: int) -> None:
-        """What the "Check" button of a question does: show the feedback for the selected option."""
-        index = self.choices[question_number - 1].value
-        if index is None:
-            self.feedback[question_number - 1].value = "Choose an option first."
-            return
-        correct, message = _feedback(_question(self.quiz, question_number), index)
-        color = CORRECT_COLOR if correct else WRONG_COLOR
-        self.feedback[question_number - 1].value = f'<span style="color:{color}">{html.escape(message)}</span>'
-
-    def _clear(self, question_number: int) -> None:
-        """A new choice makes the old feedback stale: remove it until "Check" is pressed again."""
-        self.feedback[question_number - 1].value = ""
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/plain": repr(self), "text/html": quiz_html(self.quiz)}
 
     def __repr__(self) -> str:
         return f"{quiz_text(self.quiz)}\n\n{_how_to_check(self.quiz)}"
@@ -301,17 +357,16 @@ class QuizView(WidgetView):
 def show_quiz(notebook: str | Quiz, interactive: bool = True) -> None:
     """Show a notebook's self-check quiz, e.g. ``show_quiz("01_ann_basics")``.
 
-    With ``interactive=True`` (the default) and ``ipywidgets`` importable, it displays a
-    ``QuizView``: a widget front end draws the buttons, everything else (nbval,
-    ``tools/run_notebooks.py``, a terminal, GitHub's notebook viewer) shows the plain-text
-    quiz, so the course's runners need no setting (see ``course_utils.interactive``).
-    Without ``ipywidgets``, or with ``interactive=False``, it prints the plain-text quiz and
-    how to check an answer with ``check_answer``.
+    With ``interactive=True`` (the default) it displays a ``QuizDisplay``: options to click
+    where HTML is drawn, the plain-text quiz elsewhere. With ``interactive=False``, or without
+    IPython, it prints the plain-text quiz and how to check an answer with ``check_answer``.
     """
     quiz = _as_quiz(notebook)
-    if interactive and ipywidgets_available():
-        from IPython.display import display  # ipywidgets depends on IPython, so this import works
-
-        display(QuizView(quiz))
+    try:
+        from IPython.display import display
+    except ImportError:  # plain Python without IPython: the text is all there is
+        interactive = False
+    if interactive:
+        display(QuizDisplay(quiz))
     else:
-        print(f"{quiz_text(quiz)}\n\n{_how_to_check(quiz)}")
+        print(repr(QuizDisplay(quiz)))

@@ -1,11 +1,11 @@
-"""Tests for course_utils.interactive: the one widget-or-static display the explorer and the quizzes share."""
+"""Tests for course_utils.interactive: the widget-or-static display of the convolution explorer."""
 
 import sys
 
 import ipywidgets
 import pytest
 
-from course_utils import interactive, quiz
+from course_utils import interactive
 from course_utils.plots import ConvolutionExplorer
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -41,6 +41,5 @@ def test_display_carries_the_widget_and_its_static_version(with_picture):
     assert ("image/png" in bundle) is with_picture
 
 
-def test_the_explorer_and_the_quiz_share_it():
+def test_the_explorer_uses_it():
     assert issubclass(ConvolutionExplorer, interactive.WidgetView)
-    assert issubclass(quiz.QuizView, interactive.WidgetView)

@@ -1,6 +1,7 @@
-"""Tests for course_utils.quiz: the shipped quiz files, answer checking, text and widget views."""
+"""Tests for course_utils.quiz: the shipped quiz files, answer checking, the text and the page."""
 
 import copy
+import html
 import json
 import re
 import sys
@@ -21,6 +22,7 @@ VALID = {
             "options": ["1", "2", "3"],
             "answer": 1,
             "explanation": "2 = 2·1.",
+            "feedback": ["1 is odd.", "", "3 is odd."],
             "kind": "recall",
         },
         {
@@ -28,6 +30,7 @@ VALID = {
             "options": ["b", "c", "e", "f"],
             "answer": 2,
             "explanation": "e is a <vowel> & the others are not.",
+            "feedback": ["b is a consonant.", "c is a consonant.", "", 'f is a "consonant".'],
             "kind": "apply",
         },
     ],
@@ -91,6 +94,7 @@ def test_package_data_ships_the_quiz_files():
             folder = REPO / package.replace(".", "/")
             shipped |= {path for pattern in patterns for path in folder.glob(pattern)}
     quiz_files = set((REPO / "course_utils" / "quizzes").glob("*.json"))
+    quiz_files |= {REPO / "course_utils" / "quizzes" / name for name in quiz.PAGE_FILES}
     assert quiz_files, "no quiz files found"
     assert quiz_files <= shipped, f"not installed by pip: {sorted(path.name for path in quiz_files - shipped)}"
 
@@ -127,9 +131,7 @@ def test_check_answer_right_and_wrong_by_letter_or_index(test_quiz, capsys):
     assert quiz.check_answer(test_quiz, 2, " C ") is True
     capsys.readouterr()
     assert quiz.check_answer(test_quiz, 2, "d") is False
-    assert capsys.readouterr().out == (
-        "Question 2: (d) is not right. Look back at the notebook and try another option.\n"
-    )
+    assert capsys.readouterr().out == 'Question 2: (d) is not right: f is a "consonant". Try another option.\n'
     assert quiz.check_answer(test_quiz, 1, 0) is False
 
 
@@ -176,56 +178,84 @@ def test_show_quiz_prints_plain_text_and_how_to_check(capsys):
     assert 'check_answer("01_ann_basics", 1, "b")' in out
 
 
-def test_show_quiz_falls_back_to_text_without_ipywidgets(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # makes `import ipywidgets` fail
+def test_show_quiz_prints_text_without_ipython(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "IPython.display", None)  # makes the import fail
     quiz.show_quiz("02")
     assert capsys.readouterr().out.startswith("Self-check quiz · 02 · Loss of spatial structure")
 
 
-# --- widgets --------------------------------------------------------------------------------
+# --- the quiz in a page -----------------------------------------------------------------------
 
 
-def test_show_quiz_displays_a_widget_view(monkeypatch):
+def test_show_quiz_displays_the_page_and_the_text(monkeypatch):
     import IPython.display
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
     quiz.show_quiz("03")
-    assert len(shown) == 1 and isinstance(shown[0], quiz.QuizView)
-    assert shown[0].quiz == quiz.load_quiz("03")
+    assert len(shown) == 1 and isinstance(shown[0], quiz.QuizDisplay)
+    bundle = shown[0]._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"}
+    assert bundle["text/html"] == quiz.quiz_html(quiz.load_quiz("03"))
 
 
-def test_widget_view_carries_the_plain_text_for_front_ends_without_widgets(test_quiz):
-    view = quiz.QuizView(test_quiz)
-    bundle = view._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["text/plain"] == repr(view)
-    assert repr(view) == VALID_TEXT + "\n\nTo check an answer, e.g. option (b) of question 1, run:\n" + (
+def test_the_text_part_is_the_quiz_and_how_to_check(test_quiz):
+    assert quiz.QuizDisplay(test_quiz)._repr_mimebundle_()["text/plain"] == (
+        VALID_TEXT + "\n\nTo check an answer, e.g. option (b) of question 1, run:\n"
         '    from course_utils.quiz import check_answer\n    check_answer("99_test", 1, "b")'
     )
 
 
-def test_widget_view_has_one_set_of_controls_per_question(test_quiz):
-    view = quiz.QuizView(test_quiz)
-    assert len(view.choices) == len(view.buttons) == len(view.feedback) == 2
-    assert view.choices[1].options == (("a) b", 0), ("b) c", 1), ("c) e", 2), ("d) f", 3))
-    assert all(choice.value is None for choice in view.choices), "nothing is selected at the start"
+def option_buttons(page: str) -> list[dict[str, str]]:
+    """The option buttons of a quiz page: their attributes (unescaped) and their label."""
+    buttons = []
+    for match in re.finditer(r"<button ([^>]*)>([^<]*)</button>", page):
+        attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', match.group(1)))
+        buttons.append({key: html.unescape(value) for key, value in attributes.items()} | {"label": match.group(2)})
+    return buttons
 
 
-def test_check_button_shows_feedback(test_quiz):
-    view = quiz.QuizView(test_quiz)
-    view.buttons[1].click()
-    assert view.feedback[1].value == "Choose an option first."
-    view.choices[1].value = 0
-    view.buttons[1].click()
-    assert "(a) is not right" in view.feedback[1].value and quiz.WRONG_COLOR in view.feedback[1].value
-    view.choices[1].value = 2
-    assert view.feedback[1].value == "", "a new choice clears the old feedback"
-    view.buttons[1].click()
-    feedback = view.feedback[1].value
-    assert "(c) is correct. e is a &lt;vowel&gt; &amp; the others are not." in feedback
-    assert quiz.CORRECT_COLOR in feedback
-    assert view.feedback[0].value == "", "the other question's feedback is untouched"
+def test_each_option_carries_the_message_check_answer_prints(test_quiz, capsys):
+    buttons = option_buttons(quiz.quiz_html(test_quiz))
+    assert [button["data-letter"] for button in buttons] == ["a", "b", "c", "a", "b", "c", "d"]
+    assert [button["data-correct"] for button in buttons] == [
+        "false",
+        "true",
+        "false",
+        "false",
+        "false",
+        "true",
+        "false",
+    ]
+    messages = []
+    for number, letters in ((1, "abc"), (2, "abcd")):
+        for letter in letters:
+            quiz.check_answer(test_quiz, number, letter)
+            messages.append(capsys.readouterr().out.removeprefix(f"Question {number}: ").replace("\n ", "").strip())
+    shown = [" ".join(button["data-message"].split()) for button in buttons]
+    assert shown == [" ".join(message.split()) for message in messages]
+    assert buttons[3]["data-message"] == "(a) is not right: b is a consonant. Try another option."
+    assert buttons[4]["label"] == "b) c"
+
+
+def test_the_page_escapes_the_quiz_text(test_quiz):
+    page = quiz.quiz_html(test_quiz)
+    assert "e is a &lt;vowel&gt; &amp; the others are not." in page
+    assert "f is a &quot;consonant&quot;." in page and 'f is a "consonant"' not in page
+
+
+def test_the_page_is_self_contained_and_the_same_on_every_run(test_quiz, tmp_path):
+    page = quiz.quiz_html(test_quiz)
+    assert page == quiz.quiz_html(quiz.load_quiz_file(tmp_path / "99_test.json"))
+    assert page.startswith('<div class="course-quiz" id="course-quiz-99_test">') and page.endswith("</div>")
+    assert page.count("<script>") == 1 and page.count("<style>") == 1
+    assert "http" not in page, "nothing is loaded from the network"
+    assert 'document.getElementById("course-quiz-99_test")' in page
+    assert re.findall(r'id="([^"]+)"', page) == [
+        "course-quiz-99_test",
+        "course-quiz-99_test-q1",
+        "course-quiz-99_test-q2",
+    ]
 
 
 # --- broken quiz files ----------------------------------------------------------------------
@@ -248,7 +278,7 @@ def broken(change):
         (broken(lambda c: c.update(questions=[])), r"99_test.json: 'questions' must be a non-empty list"),
         (
             broken(lambda c: c["questions"][1].update(anwser=2)),
-            r"question 2: unknown key anwser \(the keys are question, options, answer, explanation, kind\)",
+            r"question 2: unknown key anwser \(the keys are question, options, answer, explanation, feedback, kind\)",
         ),
         (broken(lambda c: c["questions"][1].pop("explanation")), r"99_test.json, question 2: missing explanation"),
         (broken(lambda c: c["questions"][1].pop("kind")), r"99_test.json, question 2: missing kind"),
@@ -281,6 +311,23 @@ def broken(change):
         (broken(lambda c: c["questions"][1].update(answer="2")), r"question 2: 'answer' must be .* got '2'"),
         (broken(lambda c: c["questions"][1].update(answer=True)), r"question 2: 'answer' must be .* got True"),
         (broken(lambda c: c["questions"][1].update(explanation="")), r"question 2: 'explanation' must be"),
+        (broken(lambda c: c["questions"][1].pop("feedback")), r"99_test.json, question 2: missing feedback"),
+        (
+            broken(lambda c: c["questions"][1].update(feedback=["x", "y", ""])),
+            r"question 2: 'feedback' must be a list of 4 strings, one per option: why that option is wrong",
+        ),
+        (
+            broken(lambda c: c["questions"][1].update(feedback="b and c are consonants")),
+            r"question 2: 'feedback' must be a list of 4 strings",
+        ),
+        (
+            broken(lambda c: c["questions"][1]["feedback"].__setitem__(2, "e is a vowel.")),
+            r'question 2: feedback\[2\] belongs to the correct option: leave it ""',
+        ),
+        (
+            broken(lambda c: c["questions"][1]["feedback"].__setitem__(0, " ")),
+            r"question 2: feedback\[0\] is empty: say why option \(a\) is wrong",
+        ),
         (
             broken(lambda c: c["questions"][1].update(question="Which number is even?")),
             r"99_test.json, question 2: repeats question 1",

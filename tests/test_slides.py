@@ -238,6 +238,22 @@ def test_check_cells_are_left_out_of_every_deck():
         assert notebook.cells[9].source not in shown
 
 
+def test_a_deck_shows_the_quiz_as_text_cut_into_screens():
+    from course_utils import quiz
+
+    shown = quiz.QuizDisplay(quiz.load_quiz("06"))
+    cell = new_code_cell('show_quiz("06_pooling")')
+    cell.outputs = [new_output("display_data", data=shown._repr_mimebundle_())]
+    notebook, _ = lecture_notebook()
+    notebook.cells.append(cell)
+    pieces = [piece for piece in slides.deck_notebook(notebook).cells if piece.cell_type == "code"]
+    outputs = [output for piece in pieces for output in piece.outputs if output.output_type == "display_data"]
+    assert len(outputs) > 1, "the quiz's text is cut into several screens"
+    assert all(set(output.data) == {"text/plain"} for output in outputs)
+    assert "".join(output.data["text/plain"] for output in outputs).count("\n   a) ") == 6
+    assert cell.outputs[0].data.keys() == {"text/plain", "text/html"}, "the notebook itself is not changed"
+
+
 def instructor_cells(cells):
     return [cell for cell in cells if set(INSTRUCTOR_TAGS) & set(cell.metadata.get("tags", []))]
 

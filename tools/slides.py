@@ -113,6 +113,7 @@ HIDDEN_TYPES = frozenset({"skip", "notes"})  # slide types whose cells are not o
 INSTRUCTOR_TAGS = frozenset({SOLUTION_TAG, ANSWER_TAG})
 # Check cells prove the lesson's claims; no deck shows them, not even the instructor's.
 NEVER_SHOWN_TAGS = frozenset({CHECK_TAG})
+QUIZ_HTML_START = '<div class="course-quiz"'  # how course_utils.quiz.quiz_html begins
 COLAB_ONLY = "# Colab only"  # the first words of a cell that does something only on Colab
 HEADING = re.compile(r"(#{1,6})\s")
 FENCES = ("```", "~~~")
@@ -596,17 +597,31 @@ def fit_to_screen(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [cell]
 
 
+def quiz_as_text(cell: nbformat.NotebookNode) -> None:
+    """Keep only the text of a quiz output (``course_utils.quiz.QuizDisplay``), in place.
+
+    The clickable quiz is one piece of HTML, taller than a slide and impossible to cut; its
+    text can be cut into screens, one or two questions each, for the class to discuss.
+    """
+    for output in cell.get("outputs", []):
+        html = output.get("data", {}).get("text/html", "")
+        if html.startswith(QUIZ_HTML_START) and "text/plain" in output.data:
+            del output.data["text/html"]
+
+
 def deck_notebook(notebook: nbformat.NotebookNode, with_solutions: bool = False) -> nbformat.NotebookNode:
     """The notebook a deck shows; the argument is not changed.
 
     Cells tagged ``solution`` or ``answer`` are left out unless ``with_solutions`` (an
-    instructor deck), check cells always, cells longer than a screen are split (``fit_to_screen``), and the
-    slide types are assigned afresh, so a deck is right even for a notebook whose stored
-    metadata is missing or stale.
+    instructor deck), check cells always, the quiz is shown as text (``quiz_as_text``), cells
+    longer than a screen are split (``fit_to_screen``), and the slide types are assigned
+    afresh, so a deck is right even for a notebook whose stored metadata is missing or stale.
     """
     deck = copy.deepcopy(notebook)
     left_out = NEVER_SHOWN_TAGS if with_solutions else NEVER_SHOWN_TAGS | INSTRUCTOR_TAGS
     shown = [cell for cell in deck.cells if not left_out & set(cell.metadata.get("tags", []))]
+    for cell in shown:
+        quiz_as_text(cell)
     deck.cells = [piece for cell in shown for piece in fit_to_screen(cell)]
     assign_slide_types(deck)
     return deck
