@@ -44,11 +44,10 @@ from course_utils import colab
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package: reach its modules
 from make_student_notebooks import (
-    OPEN_ON_COLAB,
+    COLAB_BADGE,
     answer_indices,
     exercise_problems,
     has_tag,
-    replace_colab_badge,
     use_starters,
 )
 from notebook_files import ANSWER_TAG, CHECK_TAG, COMPANION_DIR, NOTEBOOK_DIR, REPO, SOLUTION_TAG, course_notebooks
@@ -97,9 +96,8 @@ def site_version(notebook: nbformat.NotebookNode, notebook_path: Path) -> nbform
         notebook.cells[index + 1].outputs = []
         notebook.cells[index + 1].execution_count = None
     use_starters(notebook)
-    replace_colab_badge(notebook)  # the student copies' note; the button replaces it below
     first = notebook.cells[0]
-    first.source = first.source.replace(OPEN_ON_COLAB, colab_button(notebook_path))
+    first.source = COLAB_BADGE.sub(colab_button(notebook_path), first.source)
     notebook.cells = [
         cell
         for cell in notebook.cells

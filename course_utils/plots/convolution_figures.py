@@ -191,6 +191,19 @@ def plot_convolution(
     return plot_arrays([image, kernel, feature_map], titles, size=MAX_FIGURE_WIDTH / 3, colorbar=True)
 
 
+def grey_image(image: np.ndarray) -> np.ndarray:
+    """One grey image as (height, width); a trailing channel axis of 1 is dropped.
+
+    ``plot_feature_maps`` and ``plot_receptive_fields`` (notebook 07) take a digit either way.
+    """
+    image = np.asarray(image)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if image.ndim != 2:
+        raise ValueError(f"image must be (height, width) or (height, width, 1), got shape {image.shape}")
+    return image
+
+
 @in_course_style
 def plot_feature_maps(
     image: np.ndarray,
@@ -210,11 +223,7 @@ def plot_feature_maps(
     26x26 one. The maps of one stage share one colour scale (``color_scale``), so their
     brightness can be compared.
     """
-    image = np.asarray(image)
-    if image.ndim == 3 and image.shape[-1] == 1:
-        image = image[..., 0]
-    if image.ndim != 2:
-        raise ValueError(f"image must be (height, width) or (height, width, 1), got shape {image.shape}")
+    image = grey_image(image)
     if not stages:
         raise ValueError("stages is empty: give at least one layer's output")
     for name, maps in stages.items():
@@ -244,9 +253,8 @@ def plot_feature_maps(
 
 
 DIMMED = 0.8  # how far plot_receptive_fields fades the ink a unit does not see, towards white
-FIELD_COLOR = TOL_MUTED[
-    "purple"
-]  # the frame of a receptive field: seen on black and on faded pixels, no model's colour
+# The frame of a receptive field: seen on black and on faded pixels, no model's colour.
+FIELD_COLOR = TOL_MUTED["purple"]
 
 
 @in_course_style
@@ -259,11 +267,7 @@ def plot_receptive_fields(image: np.ndarray, fields: Mapping[str, tuple[int, int
     field's size ("pool_2: 10x10"), so that the fields growing with depth are seen on a
     real digit.
     """
-    image = np.asarray(image)
-    if image.ndim == 3 and image.shape[-1] == 1:
-        image = image[..., 0]
-    if image.ndim != 2:
-        raise ValueError(f"image must be (height, width) or (height, width, 1), got shape {image.shape}")
+    image = grey_image(image)
     if not fields:
         raise ValueError("fields is empty: give at least one layer's (top, left, height, width)")
     for name, (top, left, height, width) in fields.items():
