@@ -275,6 +275,15 @@ def test_log_axis_leaves_out_labels_that_would_overlap():
     assert overlapping_pairs(labels) == []
 
 
+def test_plot_curves_dodges_curves_that_nearly_coincide_around_the_true_x():
+    curves = {"MLP": [0.9, 0.5], "capacity-matched MLP": [0.9, 0.5], "CNN": [0.95, 0.8]}
+    fig = plots.plot_curves([0, 1], curves, "shift", "accuracy", dodge=0.1)
+    xs = [list(line.get_xdata()) for line in fig.axes[0].lines]
+    assert xs == [pytest.approx([-0.1, 0.9]), pytest.approx([0.0, 1.0]), pytest.approx([0.1, 1.1])]
+    with pytest.raises(ValueError, match="dodge must be 0 or more, and 0 on a log x axis"):
+        plots.plot_curves([1, 2], curves, "x", "y", logx=True, dodge=0.1)
+
+
 def test_plot_curves_draws_error_bars():
     fig = plots.plot_curves([1, 2], {"MLP": [0.8, 0.9]}, "x", "y", errors={"MLP": [0.01, 0.02]})
     (container,) = fig.axes[0].containers
@@ -439,13 +448,60 @@ def test_model_timeline_orders_models_by_year_with_both_measures_labelled():
 # --- images ---------------------------------------------------------------------------------
 
 
-def test_image_grid_marks_mistakes(digits):
+def test_image_grid_marks_mistakes_without_a_models_colour(digits):
     fig = plots.plot_image_grid(digits, labels=[0, 1, 2, 3, 4, 5], predictions=[0, 1, 7, 3, 4, 9], ncols=3)
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 6
-    colors = [ax.title.get_color() for ax in fig.axes]
-    assert colors.count(plots.MISTAKE_COLOR) == 2
-    assert fig.axes[2].get_title() == "7 (2)"
+    assert [ax.get_title() for ax in fig.axes] == ["0 (0)", "1 (1)", "✗ 7 (2)", "3 (3)", "4 (4)", "✗ 9 (5)"]
+    assert [ax.title.get_fontweight() for ax in fig.axes].count("bold") == 2
+    framed = [ax for ax in fig.axes if ax.spines["left"].get_visible()]
+    assert framed == [fig.axes[2], fig.axes[5]]
+    assert all(is_grey(ax.spines["left"].get_edgecolor()) for ax in framed)
+    assert not colours_in(fig) & MODEL_COLOURS
+
+
+def colours_in(fig: Figure) -> set[str]:
+    """Every colour a figure draws with: lines, markers, patches, spines, texts, and its images' colour maps."""
+    found = set()
+    for ax in fig.axes:
+        for line in ax.lines:
+            found |= {to_hex(line.get_color()), to_hex(line.get_markerfacecolor()), to_hex(line.get_markeredgecolor())}
+        for patch in [*ax.patches, *ax.spines.values()]:
+            found |= {to_hex(patch.get_facecolor()), to_hex(patch.get_edgecolor())}
+        for collection in ax.collections:
+            found |= {to_hex(color) for color in collection.get_edgecolor()}
+        found |= {to_hex(text.get_color()) for text in [*ax.texts, ax.title]}
+        for image in ax.images:
+            found |= {to_hex(image.get_cmap()(value)) for value in np.linspace(0, 1, 64)}
+    return found
+
+
+MODEL_COLOURS = {to_hex(model.color) for model in MODEL_STYLES.values()}
+
+
+def test_figures_about_no_model_use_no_models_colour():
+    confusion = plots.plot_confusion_matrix([0, 1, 1, 0], [0, 1, 0, 0])
+    assert confusion.axes[0].images[0].get_cmap().name == "Greys"
+    neighbours = plots.plot_pixel_neighbours(RNG.random((28, 28)), 10, 10)
+    for fig in (confusion, neighbours):
+        assert not colours_in(fig) & MODEL_COLOURS
+
+
+def test_dots_join_two_models_in_grey_and_two_conditions_in_the_models_colour():
+    models = {"capacity-matched MLP": [0.6, 0.9], "small CNN": [0.3, 0.95]}
+    joined = [
+        line
+        for line in plots.plot_dots(models, ["Shirt", "Sandal"], "accuracy").axes[0].lines
+        if line.get_linestyle() == "-"
+    ]
+    assert len(joined) == 2 and all(is_grey(line.get_color()) for line in joined)
+    conditions = {"original pixels": [0.93, 0.96], "permuted pixels": [0.93, 0.93]}
+    joined = [
+        line
+        for line in plots.plot_dots(conditions, ["MLP", "CNN"], "accuracy").axes[0].lines
+        if line.get_linestyle() == "-"
+    ]
+    assert [to_hex(line.get_color()) for line in joined] == [to_hex(MODEL_STYLES[m].color) for m in ("MLP", "CNN")]
 
 
 def test_image_grid_accepts_channel_axis_labels_only_and_one_colour_scale(digits):

@@ -147,6 +147,7 @@ def plot_curves(
     *,
     logx: bool = False,
     errors: Mapping[str, Sequence[float]] | None = None,
+    dodge: float = 0.0,
 ) -> Figure:
     """Several named curves over the same x values, with markers.
 
@@ -156,6 +157,9 @@ def plot_curves(
     (``series_styles``). ``errors`` maps curve names to error bars, such as the standard
     deviation over seeds. Integer x values get integer ticks; ``logx=True`` puts x on a log
     scale labelled at the x values themselves (250, 1,000, 4,000), ``logy=True`` puts y on one.
+    ``dodge`` moves the curves apart sideways by that much of x, centred on the true x, so
+    that curves which nearly coincide (two MLPs under shifts, notebooks 10 and 10b) still
+    show each marker and error bar.
     """
     x = np.asarray(x)
     if x.ndim != 1 or len(x) == 0:
@@ -167,14 +171,17 @@ def plot_curves(
             raise ValueError(f"curve {name!r} has {len(values)} values but x has {len(x)}")
     if logx and np.any(x <= 0):
         raise ValueError("logx needs positive x values")
+    if dodge < 0 or (dodge and logx):
+        raise ValueError(f"dodge must be 0 or more, and 0 on a log x axis; got {dodge} with logx={logx}")
     _check_errors(errors, curves)
     fig, ax = _axes_or_new(ax, *DEFAULT_FIGURE_SIZE)
     styles = series_styles(list(curves))
-    for name, values in curves.items():
+    for index, (name, values) in enumerate(curves.items()):
+        shifted = x + (index - (len(curves) - 1) / 2) * dodge
         if errors and name in errors:
-            ax.errorbar(x, values, yerr=errors[name], capsize=4, label=name, **styles[name].line_kwargs())
+            ax.errorbar(shifted, values, yerr=errors[name], capsize=4, label=name, **styles[name].line_kwargs())
         else:
-            ax.plot(x, values, label=name, **styles[name].line_kwargs())
+            ax.plot(shifted, values, label=name, **styles[name].line_kwargs())
     if logy:
         ax.set_yscale("log")
     if logx:
@@ -331,9 +338,10 @@ def plot_dots(
     For differences of a few points of accuracy (an MLP 0.93 → 0.93 and a CNN 0.96 → 0.93
     when the pixels are permuted, notebooks 02 and 10): a dot's height, not a bar's
     length, carries its value, so the axis need not start at 0, and a line joins the
-    values of one group to show the change. Colours, markers and fills follow
-    ``plot_grouped_bars``; each dot is labelled with its value (``label_values=False``
-    leaves that out, for many groups side by side: 10c's ten classes of clothes);
+    values of one group to show the change (in the group's colour when the groups are
+    models, else in light grey). Colours, markers and fills follow ``plot_grouped_bars``;
+    each dot is labelled with its value (``label_values=False`` leaves that out, for many
+    groups side by side: 10c's ten classes of clothes);
     ``errors`` adds error bars.
     """
     _check_grouped(series, groups)
@@ -344,8 +352,10 @@ def plot_dots(
     offsets = [(index - (len(series) - 1) / 2) * step for index in range(len(series))]
     value_format = _value_format(series)
     values = np.array([list(series[name]) for name in series], dtype=float)  # (series, groups)
+    groups_are_models = all(is_model(group) for group in groups)
     for group in range(len(groups)):
-        ax.plot(group + np.array(offsets), values[:, group], color=styles[0][group].color, linewidth=1.2, zorder=1)
+        connector = styles[0][group].color if groups_are_models else FRAME_GREY  # never one model's colour for two
+        ax.plot(group + np.array(offsets), values[:, group], color=connector, linewidth=1.2, zorder=1)
     for index, name in enumerate(series):
         for group, value in enumerate(values[index]):
             style = styles[index][group]

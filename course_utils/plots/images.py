@@ -21,9 +21,8 @@ from course_utils.plots.style import (
     MAX_FIGURE_WIDTH,
     MIN_FONT_SIZE,
     MISTAKE_COLOR,
+    MISTAKE_MARK,
     NEUTRAL_COLOR,
-    OKABE_ITO,
-    TOL_MUTED,
     in_course_style,
     new_figure,
     text_width,
@@ -202,14 +201,15 @@ def plot_image_grid(
 ) -> Figure:
     """Show images in a grid, titled with their labels and, if given, the predictions.
 
-    Introduced in notebook 01. With predictions, each title reads "pred (true)" and wrong
-    predictions are drawn in vermillion with a vermillion frame, so mistakes stand out at a
-    glance. Also used for learned filters (notebook 07), where a diverging ``cmap`` such as
-    "RdBu_r" shows signs. ``value_range=(low, high)`` gives every image the same colour
-    scale (by default each image is stretched to its own minimum and maximum), and
-    ``colorbar=True`` adds its key. ``size`` is the width of one image in inches; the
-    figure is at most 7.2 inches wide, so many columns make the images smaller: use fewer
-    columns (more rows) to show small differences such as one-pixel shifts.
+    Introduced in notebook 01. With predictions, each title reads "pred (true)"; a wrong
+    prediction's title starts with "✗" in bold and its image gets a thick grey frame, so
+    mistakes stand out at a glance without a model's colour. Also used for learned filters
+    (notebook 07), where a diverging ``cmap`` such as "RdBu_r" shows signs.
+    ``value_range=(low, high)`` gives every image the same colour scale (by default each
+    image is stretched to its own minimum and maximum), and ``colorbar=True`` adds its key.
+    ``size`` is the width of one image in inches; the figure is at most 7.2 inches wide, so
+    many columns make the images smaller: use fewer columns (more rows) to show small
+    differences such as one-pixel shifts.
     """
     images = _as_image_batch(images)
     count = len(images)
@@ -246,9 +246,11 @@ def plot_image_grid(
             ax.set_title(fit_title(name(int(labels[index])), _panel_width(fig, ncols)), fontsize=MIN_FONT_SIZE)
             continue
         wrong = int(predictions[index]) != int(labels[index])
-        color = MISTAKE_COLOR if wrong else "black"
         text = f"{name(int(predictions[index]))} ({name(int(labels[index]))})"
-        ax.set_title(fit_title(text, _panel_width(fig, ncols)), fontsize=MIN_FONT_SIZE, color=color)
+        if wrong:
+            text = f"{MISTAKE_MARK} {text}"
+        weight = "bold" if wrong else "normal"
+        ax.set_title(fit_title(text, _panel_width(fig, ncols)), fontsize=MIN_FONT_SIZE, fontweight=weight)
         if wrong:
             for spine in ax.spines.values():
                 spine.set_visible(True)
@@ -435,7 +437,10 @@ def plot_confusion_matrix(
     class_names: Sequence[str] | None = None,
     ax: Axes | None = None,
 ) -> Figure:
-    """Draw the confusion matrix with counts in each cell; the diagonal holds the hits (notebook 01)."""
+    """Draw the confusion matrix with counts in each cell; the diagonal holds the hits (notebook 01).
+
+    Shaded in greys, darker for more images: the matrix belongs to no model in particular.
+    """
     num_classes = len(class_names) if class_names is not None else int(max(np.max(y_true), np.max(y_pred))) + 1
     matrix = confusion_matrix(y_true, y_pred, num_classes)
     names = list(class_names) if class_names is not None else [str(i) for i in range(num_classes)]
@@ -444,7 +449,7 @@ def plot_confusion_matrix(
         ax = axes[0, 0]
     else:
         fig = ax.figure
-    ax.imshow(matrix, cmap="Blues")
+    ax.imshow(matrix, cmap="Greys")
     ax.grid(False)
     threshold = matrix.max() / 2
     for (row, col), count in np.ndenumerate(matrix):
@@ -458,14 +463,9 @@ def plot_confusion_matrix(
     return fig
 
 
-NEIGHBOUR_COLORS = {
-    "pixel": OKABE_ITO["black"],
-    "left": TOL_MUTED["teal"],
-    "right": TOL_MUTED["teal"],
-    "above": TOL_MUTED["wine"],
-    "below": TOL_MUTED["wine"],
-}
-"""Not model colours: the pixel in black, its row neighbours in one colour, its column neighbours in another."""
+PIXEL_MARK, NEIGHBOUR_MARK = "black", "white"
+"""How the pixel and its neighbours are filled in ``plot_pixel_neighbours``: the pixel black,
+its neighbours white with a black edge, both on a dimmed image (no colour: colours belong to models)."""
 
 # Where each mark's label sits above the bars, in units of the largest pixel value, and how it is aligned:
 # the pixel's label highest, its left and right neighbours' labels to either side of it.
@@ -502,8 +502,11 @@ def plot_pixel_neighbours(image: np.ndarray, row: int, col: int) -> Figure:
     }
     fig, axes = new_figure(7.2, 3.8, 1, 2, gridspec_kw={"width_ratios": [1, 2.4]})
     ax_image, ax_flat = axes[0]
-    ax_image.imshow(image, cmap="gray")
+    ax_image.imshow(image, cmap="gray_r", alpha=0.4)  # dimmed, so the marks stand out
     blank_axes(ax_image)
+    for spine in ax_image.spines.values():  # the image's edge, now that its background is white
+        spine.set_visible(True)
+        spine.set_color(NEUTRAL_COLOR)
     flat = image.ravel()
     top = float(flat.max())
     first_row, last_row = max(row - 2, 0), min(row + 3, height)
@@ -513,9 +516,10 @@ def plot_pixel_neighbours(image: np.ndarray, row: int, col: int) -> Figure:
         ax_flat.axvline(boundary * width - 0.5, color=NEUTRAL_COLOR, linestyle="--", linewidth=1)
     for name in ("left", "right", "above", "below", "pixel"):  # the pixel last, so nothing covers it
         r, c = marks[name]
-        index, color = r * width + c, NEIGHBOUR_COLORS[name]
-        ax_image.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=color, linewidth=2))
-        ax_flat.bar([index], [max(flat[index], 0.05 * top)], width=1.0, color=color)
+        index = r * width + c
+        fill = PIXEL_MARK if name == "pixel" else NEIGHBOUR_MARK
+        ax_image.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=fill, edgecolor="black", linewidth=1))
+        ax_flat.bar([index], [max(flat[index], 0.05 * top)], width=1.0, facecolor=fill, edgecolor="black", linewidth=1)
         height_factor, align = NEIGHBOUR_LABELS[name]
         ax_flat.annotate(
             f"{name}\n{index}",
@@ -523,9 +527,8 @@ def plot_pixel_neighbours(image: np.ndarray, row: int, col: int) -> Figure:
             xytext=(index, height_factor * top),
             ha=align,
             va="bottom",
-            color=color,
             fontsize=MIN_FONT_SIZE,
-            arrowprops={"arrowstyle": "-", "color": color, "linewidth": 1},
+            arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 1},
         )
     ax_flat.set_ylim(0, 1.75 * top)
     ax_flat.set_yticks([tick for tick in ax_flat.get_yticks() if 0 <= tick <= top])  # the labels sit above

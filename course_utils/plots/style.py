@@ -76,8 +76,12 @@ FRAME_GREY = "0.7"
 NEUTRAL_COLOR = "0.35"
 """Dark grey for what is not a model: legend keys of conditions, reference lines, frames."""
 
-MISTAKE_COLOR = OKABE_ITO["vermillion"]
-"""Wrong predictions in image grids (notebook 01)."""
+MISTAKE_COLOR = "0.55"
+"""The frame of a wrong prediction in an image grid (notebook 01): mid-grey, which stands out
+against both the white page and a black image; every colour of the palette belongs to a model."""
+
+MISTAKE_MARK = "\u2717"
+""""✗", written before the title of a wrong prediction, so a mistake is found without colour."""
 
 COURSE_RC: dict[str, Any] = {
     "figure.figsize": DEFAULT_FIGURE_SIZE,
