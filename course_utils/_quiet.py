@@ -1,4 +1,8 @@
-"""Import TensorFlow without the C++ log noise that would otherwise land in notebooks.
+"""Import Keras's backend without the C++ log noise that would otherwise land in notebooks.
+
+Keras 3 runs on TensorFlow (the course's default and the backend of its stored outputs),
+JAX or PyTorch, chosen by ``KERAS_BACKEND`` before Keras is first imported
+(``import_backend_quietly``). The rest of this module is about TensorFlow, the noisy one.
 
 TensorFlow reads ``TF_CPP_MIN_LOG_LEVEL`` and ``TF_ENABLE_ONEDNN_OPTS`` only when it is
 first imported, so they are set here, before anything imports it. oneDNN stays ON: its CPU
@@ -14,6 +18,7 @@ warning or error is never lost.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import sys
@@ -24,7 +29,14 @@ QUIET_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "TF_ENABLE_ONEDNN_OPTS": "1",
     "KERAS_BACKEND": "tensorflow",
+    # Read when JAX or PyTorch first starts a GPU, so they are set here, before either is imported:
+    # cuBLAS needs a fixed workspace for PyTorch's deterministic algorithms (course_utils.backend).
+    "CUBLAS_WORKSPACE_CONFIG": ":4096:8",
 }
+BACKENDS = ("tensorflow", "jax", "torch")
+"""The Keras backends the course runs on (``KERAS_BACKEND``)."""
+XLA_DETERMINISM_FLAG = "--xla_gpu_deterministic_ops=true"
+"""XLA's switch for deterministic GPU kernels (JAX's determinism, read when JAX starts)."""
 
 # "I0000 00:00:1795301894.996968 1807 cudart_stub.cc:31] ..." is an absl INFO line; the
 # preamble "WARNING: All log messages before absl::InitializeLog() ..." announces them.
@@ -32,9 +44,31 @@ _NOISE = re.compile(r"^(I\d{4} \d\d:\d\d:[\d.]+\s+\d+ \S+\] |WARNING: All log me
 
 
 def set_quiet_environment() -> None:
-    """Set TensorFlow's log variables unless the user chose other values."""
+    """Set ``QUIET_ENVIRONMENT`` and XLA's determinism flag, unless the user chose other values."""
     for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+    xla_flags = os.environ.get("XLA_FLAGS", "")
+    if "xla_gpu_deterministic_ops" not in xla_flags:
+        os.environ["XLA_FLAGS"] = f"{xla_flags} {XLA_DETERMINISM_FLAG}".strip()
+
+
+def import_backend_quietly() -> str:
+    """Prepare the environment and import TensorFlow quietly where it is installed; return the backend's name.
+
+    Every module of ``course_utils`` that imports Keras calls this first. The backend is
+    ``$KERAS_BACKEND`` (TensorFlow when unset); an unknown name is refused here, with the choices.
+    On JAX and PyTorch, Keras still imports an installed TensorFlow (for ``tf.data`` and its
+    seed), so TensorFlow is imported quietly then too; without it (a JAX-only GPU machine) nothing is.
+    """
+    set_quiet_environment()
+    backend = os.environ["KERAS_BACKEND"].strip().lower()
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"KERAS_BACKEND={backend!r} is not one the course runs on: choose one of {', '.join(BACKENDS)}"
+        )
+    if backend == "tensorflow" or importlib.util.find_spec("tensorflow") is not None:
+        import_tensorflow_quietly()
+    return backend
 
 
 def drop_tensorflow_info_lines(text: str) -> str:

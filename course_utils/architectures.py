@@ -16,10 +16,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from course_utils._quiet import import_tensorflow_quietly
+from course_utils._quiet import import_backend_quietly
 from course_utils.arithmetic import check_positive_int, conv2d_params, conv_output_size
 
-import_tensorflow_quietly()  # before Keras, so that TensorFlow's start-up lines never reach a notebook
+import_backend_quietly()  # before Keras, so that TensorFlow's start-up lines never reach a notebook
 import keras  # noqa: E402
 
 # (filters, number of 3x3 convolutions) of VGG-16's five blocks; each block ends in a 2x2 max pool.

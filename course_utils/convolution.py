@@ -21,10 +21,10 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from course_utils._quiet import import_tensorflow_quietly
+from course_utils._quiet import import_backend_quietly
 from course_utils.arithmetic import check_non_negative_int, check_positive_int, conv_output_size
 
-import_tensorflow_quietly()  # before Keras, so that TensorFlow's start-up lines never reach a notebook
+import_backend_quietly()  # before Keras, so that TensorFlow's start-up lines never reach a notebook
 import keras  # noqa: E402
 
 Padding = int | str

@@ -208,9 +208,9 @@ def keras_cache_complete(dataset: Dataset) -> bool:
 
 def load_full(dataset: Dataset) -> Splits:
     """The full dataset (70,000 images) through Keras's own loader, which downloads once and then caches."""
-    from course_utils._quiet import import_tensorflow_quietly
+    from course_utils._quiet import import_backend_quietly
 
-    import_tensorflow_quietly()
+    import_backend_quietly()
     import keras
 
     try:

@@ -12,19 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._quiet import import_tensorflow_quietly
+from course_utils._quiet import import_backend_quietly
 from course_utils.arithmetic import check_positive_int, conv_output_size
+from course_utils.backend import steps_per_execution
 from course_utils.data import shuffled_passes
 from course_utils.profile import current_profile
 
-import_tensorflow_quietly()  # before Keras, so that TensorFlow's start-up lines never reach a notebook
+import_backend_quietly()  # before Keras, so that TensorFlow's start-up lines never reach a notebook
 import keras  # noqa: E402
 
 POOLING_LAYERS = {"max": keras.layers.MaxPooling2D, "average": keras.layers.AveragePooling2D}
-# Training steps per call into TensorFlow in compile_classifier. Measured on the 2-core CPU, the
-# lecture CNN's 5 epochs on 4,000 digits: 10.2 s with 1 step per call, 6.3-7.2 s with 10, 5.3-6.1 s
-# with 125 (one call per epoch); the weights are the same. 100 keeps nearly all of that gain.
-STEPS_PER_EXECUTION = 100
 # Images per prediction batch when testing: large batches, few calls (see ``accuracy``).
 EVALUATION_BATCH_SIZE = 1000
 
@@ -62,8 +59,9 @@ def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, from_log
 
     The same ``compile`` call that notebooks 01 and 07 write out, for comparisons of many
     models. ``from_logits`` must be True exactly when the model's last layer has no softmax.
-    ``steps_per_execution=STEPS_PER_EXECUTION`` runs that many training steps per call into
-    TensorFlow: the same updates and results, less Python overhead per step on a CPU.
+    ``steps_per_execution`` runs many training steps per call into the backend where it allows
+    (``course_utils.backend.steps_per_execution``): the same updates and results, less Python
+    overhead per step on a CPU.
     """
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
@@ -71,7 +69,7 @@ def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, from_log
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits),
         metrics=["accuracy"],
-        steps_per_execution=STEPS_PER_EXECUTION,
+        steps_per_execution=steps_per_execution(),
     )
 
 
@@ -97,7 +95,7 @@ def layer_table(model: keras.Model) -> str:
 
     rule = "-" * len(line(header))
     body = [line(header), rule, *(line(row) for row in rows), rule]
-    trainable = sum(int(weight.numpy().size) for weight in model.trainable_weights)
+    trainable = sum(int(np.prod(weight.shape)) for weight in model.trainable_weights)
     body.append(f"total parameters: {model.count_params():,} (trainable {trainable:,})")
     return "\n".join(body)
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 
-from course_utils._quiet import import_tensorflow_quietly
-
 VALID_PROFILES = ("fast", "full")
 PROFILE_VARIABLE = "COURSE_PROFILE"
 # The data source each profile loads by default (see course_utils.data.load_dataset): the
@@ -22,8 +20,10 @@ PROFILE_SOURCES = {"fast": "subset", "full": "auto"}
 
 
 def gpu_available() -> bool:
-    """Whether TensorFlow sees a GPU. Imports TensorFlow (quietly) on the first call."""
-    return bool(import_tensorflow_quietly().config.list_physical_devices("GPU"))
+    """Whether Keras's backend sees a GPU. Imports the backend (TensorFlow quietly) on the first call."""
+    from course_utils.backend import gpu_available as backend_sees_a_gpu
+
+    return backend_sees_a_gpu()
 
 
 def current_profile() -> str:

@@ -1,42 +1,19 @@
-"""One call at the top of every notebook: quiet TensorFlow, seeds, determinism, plot style, status line.
+"""One call at the top of every notebook: quiet backend, seeds, determinism, plot style, status line.
 
-Introduced in notebook 01. Importing this module does not import TensorFlow: ``setup()`` does,
-through ``import_tensorflow_quietly``, so TensorFlow's C++ start-up lines never reach a
-notebook and tools that only need the light modules of ``course_utils`` start fast.
+Introduced in notebook 01. Importing this module does not import Keras or its backend:
+``setup()`` does, through ``course_utils.backend`` (TensorFlow quietly, so its C++ start-up
+lines never reach a notebook), and tools that only need the light modules of ``course_utils``
+start fast.
 """
 
 from __future__ import annotations
 
 import logging
 import platform
-import random
-
-import numpy as np
 
 from course_utils._quiet import import_tensorflow_quietly
 from course_utils.data import resolve_source
 from course_utils.profile import current_profile
-
-
-def describe_device() -> str:
-    """Name the device TensorFlow will train on: the first GPU's name, or "CPU"."""
-    tf = import_tensorflow_quietly()
-    gpus = tf.config.list_physical_devices("GPU")
-    if not gpus:
-        return "CPU"
-    details = tf.config.experimental.get_device_details(gpus[0])
-    return f"GPU ({details.get('device_name', gpus[0].name)})"
-
-
-def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and Keras/TensorFlow, and make TensorFlow's ops deterministic."""
-    tf = import_tensorflow_quietly()
-    import keras
-
-    random.seed(seed)
-    np.random.seed(seed)  # noqa: NPY002 (students may call the legacy np.random.* functions)
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
 
 
 class WithoutRetracingHints(logging.Filter):
@@ -54,40 +31,43 @@ class WithoutRetracingHints(logging.Filter):
 
 
 def drop_retracing_hints() -> None:
-    """Install ``WithoutRetracingHints`` on TensorFlow's logger, once."""
+    """Install ``WithoutRetracingHints`` on TensorFlow's logger, once (only TensorFlow traces)."""
+    from course_utils.backend import backend
+
+    if backend() != "tensorflow":
+        return
     tensorflow_logger = import_tensorflow_quietly().get_logger()
     if not any(isinstance(existing, WithoutRetracingHints) for existing in tensorflow_logger.filters):
         tensorflow_logger.addFilter(WithoutRetracingHints())
 
 
 def setup(seed: int = 0) -> None:
-    """Prepare a notebook: quiet TensorFlow, seeds, deterministic ops, plot defaults; print one status line.
+    """Prepare a notebook: quiet backend, seeds, deterministic ops, plot defaults; print one status line.
 
     Quiet means: no C++ start-up lines (``course_utils._quiet``) and no retracing hints
     (``WithoutRetracingHints``); every other warning still shows.
 
     Call it at the top of every notebook, before anything imports Keras (introduced in
-    notebook 01). It imports TensorFlow quietly first. The same seed gives the same weights,
-    data order and results on the same machine, so stored outputs can be reproduced. The
-    status line names the versions, the device (with the GPU's name), the profile (see
-    ``course_utils.profile``), the data source and the seed, e.g. (versions elided)::
+    notebook 01). Keras runs on the backend ``$KERAS_BACKEND`` names: TensorFlow when unset,
+    or JAX or PyTorch (README, "Keras backends"). The same seed gives the same weights, data
+    order and results on the same machine and backend, so stored outputs can be reproduced.
+    The status line names the versions, the backend, the device (with the GPU's name), the
+    profile (see ``course_utils.profile``), the data source and the seed, e.g. (versions elided)::
 
-        Python … | TensorFlow … | Keras … | course_utils … | device: CPU | profile: fast | data: subset | seed: 0
+        Python … | Keras … | backend: TensorFlow … | course_utils … | device: CPU | profile: fast
+        | data: subset | seed: 0   (one line)
     """
     from course_utils import __version__
 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    tf = import_tensorflow_quietly()
-    import keras
-
-    from course_utils.plots.style import apply_course_style  # course_utils.plots imports Keras: after TensorFlow
+    from course_utils.backend import describe_device, seed_everything, versions  # the backend first (quietly)
+    from course_utils.plots.style import apply_course_style  # course_utils.plots imports Keras: after the backend
 
     seed_everything(seed)
     drop_retracing_hints()
     apply_course_style()
     print(
-        f"Python {platform.python_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__} "
-        f"| course_utils {__version__} | device: {describe_device()} | profile: {current_profile()} "
-        f"| data: {resolve_source()} | seed: {seed}"
+        f"Python {platform.python_version()} | {versions()} | course_utils {__version__} "
+        f"| device: {describe_device()} | profile: {current_profile()} | data: {resolve_source()} | seed: {seed}"
     )

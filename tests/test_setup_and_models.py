@@ -60,7 +60,7 @@ def test_setup_prints_one_status_line(gpus, monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert printed.count("\n") == 1
     status = printed.strip()
-    for part in ("Python 3.", "TensorFlow ", "Keras 3.", f"course_utils {course_utils.__version__}"):
+    for part in ("Python 3.", "| Keras 3.", "| backend: TensorFlow 2.", f"course_utils {course_utils.__version__}"):
         assert part in status
     assert status.endswith(" | device: CPU | profile: fast | data: subset | seed: 3")
     assert sanitized_by_nbval(status) == "VERSIONS AND DEVICE | profile: fast | data: subset | seed: 3"
