@@ -6,6 +6,7 @@ Keras 3 runs the same model code on all three; the course's lessons are written 
 - the device it trains on (``describe_device``, ``gpu_available``), named in ``setup()``'s status line;
 - how runs are made repeatable (``make_deterministic``): each backend has its own switch;
 - how many training steps one call may run (``steps_per_execution``): PyTorch's trainer takes one;
+- TensorFlow's retracing hints, dropped (``WithoutRetracingHints``);
 - how a gradient is taken (``value_and_gradients``): each backend has its own automatic
   differentiation. Notebook 01 shows the function of the backend in use; 01, 07 and 09b
   measure gradients with it.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 import random
 from collections.abc import Callable, Sequence
 
@@ -111,6 +113,31 @@ def versions() -> str:
     """Keras's version and the backend's, for ``setup()``'s status line: "Keras 3.15.1 | backend: JAX 0.10.2"."""
     name = backend()
     return f"Keras {keras.__version__} | backend: {BACKEND_TITLES[name]} {importlib.import_module(name).__version__}"
+
+
+class WithoutRetracingHints(logging.Filter):
+    """Drops TensorFlow's "N out of the last M calls ... triggered tf.function retracing" warning.
+
+    Comparisons over several seeds (notebooks 08-10) deliberately build one Keras model after
+    another, and every new model traces its own training step once. TensorFlow counts those
+    traces across models, and after a few short fits it warns about tf.functions "created
+    repeatedly in a loop": advice for library authors that a student can do nothing about.
+    Every other TensorFlow warning passes.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def drop_retracing_hints() -> None:
+    """Install ``WithoutRetracingHints`` on TensorFlow's logger, once (only TensorFlow traces)."""
+    if backend() != "tensorflow":
+        return
+    import tensorflow as tf
+
+    tensorflow_logger = tf.get_logger()
+    if not any(isinstance(existing, WithoutRetracingHints) for existing in tensorflow_logger.filters):
+        tensorflow_logger.addFilter(WithoutRetracingHints())
 
 
 def steps_per_execution() -> int:

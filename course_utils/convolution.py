@@ -406,7 +406,7 @@ def keras_conv2d(
         layers.append(keras.layers.ZeroPadding2D(padding))
     model = keras.Sequential([*layers, conv])
     conv.set_weights([kernels.astype(np.float32)] + ([] if bias is None else [np.asarray(bias, dtype=np.float32)]))
-    return np.asarray(model(image[None].astype(np.float32)))[0]
+    return keras.ops.convert_to_numpy(model(image[None].astype(np.float32)))[0]
 
 
 def keras_pool2d(
@@ -425,5 +425,5 @@ def keras_pool2d(
     stride = None if stride is None else check_positive_int("stride", stride)
     layer = layer_class(check_positive_int("pool_size", pool_size), strides=stride, padding=padding)
     batch = (x[..., None] if x.ndim == 2 else x)[None].astype(np.float32)
-    pooled = np.asarray(layer(batch))[0]
+    pooled = keras.ops.convert_to_numpy(layer(batch))[0]
     return pooled[..., 0] if x.ndim == 2 else pooled

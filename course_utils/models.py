@@ -380,7 +380,7 @@ def accuracy(
     batch_size = check_positive_int("batch_size", batch_size)
     predicted = np.concatenate(
         [
-            np.asarray(model.predict_on_batch(images[start : start + batch_size])).argmax(axis=1)
+            keras.ops.convert_to_numpy(model.predict_on_batch(images[start : start + batch_size])).argmax(axis=1)
             for start in range(0, len(images), batch_size)
         ]
     )

@@ -8,44 +8,17 @@ start fast.
 
 from __future__ import annotations
 
-import logging
 import platform
 
-from course_utils._quiet import import_tensorflow_quietly
 from course_utils.data import resolve_source
 from course_utils.profile import current_profile
-
-
-class WithoutRetracingHints(logging.Filter):
-    """Drops TensorFlow's "N out of the last M calls ... triggered tf.function retracing" warning.
-
-    Comparisons over several seeds (notebooks 08-10) deliberately build one Keras model after
-    another, and every new model traces its own training step once. TensorFlow counts those
-    traces across models, and after a few short fits it warns about tf.functions "created
-    repeatedly in a loop": advice for library authors that a student can do nothing about.
-    Every other TensorFlow warning passes.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "triggered tf.function retracing" not in record.getMessage()
-
-
-def drop_retracing_hints() -> None:
-    """Install ``WithoutRetracingHints`` on TensorFlow's logger, once (only TensorFlow traces)."""
-    from course_utils.backend import backend
-
-    if backend() != "tensorflow":
-        return
-    tensorflow_logger = import_tensorflow_quietly().get_logger()
-    if not any(isinstance(existing, WithoutRetracingHints) for existing in tensorflow_logger.filters):
-        tensorflow_logger.addFilter(WithoutRetracingHints())
 
 
 def setup(seed: int = 0) -> None:
     """Prepare a notebook: quiet backend, seeds, deterministic ops, plot defaults; print one status line.
 
     Quiet means: no C++ start-up lines (``course_utils._quiet``) and no retracing hints
-    (``WithoutRetracingHints``); every other warning still shows.
+    (``course_utils.backend.WithoutRetracingHints``); every other warning still shows.
 
     Call it at the top of every notebook, before anything imports Keras (introduced in
     notebook 01). Keras runs on the backend ``$KERAS_BACKEND`` names: TensorFlow when unset,
@@ -61,7 +34,7 @@ def setup(seed: int = 0) -> None:
 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    from course_utils.backend import describe_device, seed_everything, versions  # the backend first (quietly)
+    from course_utils.backend import describe_device, drop_retracing_hints, seed_everything, versions
     from course_utils.plots.style import apply_course_style  # course_utils.plots imports Keras: after the backend
 
     seed_everything(seed)

@@ -8,8 +8,10 @@ torch jobs install the other two and run this file.
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -103,3 +105,30 @@ def test_value_and_gradients_explains_what_it_cannot_differentiate():
         value_and_gradients(lambda: keras.ops.sum(frozen), [frozen])
     with pytest.raises(ValueError, match="loss\\(\\) must return a scalar"):
         value_and_gradients(lambda: dense(x), [dense.kernel])
+
+
+REPO = Path(__file__).resolve().parents[1]
+ONE_BACKEND = re.compile(r"\btf\.|import tensorflow|\.numpy\(\)|GradientTape|\bjax\.|\btorch\.")
+
+
+def code_of_notebooks_and_helpers() -> dict[str, str]:
+    """The code cells of every notebook and every helper module, except course_utils/backend.py."""
+    sources = {}
+    for path in sorted(REPO.glob("notebooks/**/*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        sources[str(path.relative_to(REPO))] = "\n".join(
+            "".join(c["source"]) for c in cells if c["cell_type"] == "code"
+        )
+    for path in sorted((REPO / "course_utils").rglob("*.py")):
+        if path.name not in ("backend.py", "_quiet.py"):  # the two modules that are about the backends
+            sources[str(path.relative_to(REPO))] = path.read_text()
+    return sources
+
+
+def test_lessons_and_helpers_speak_keras_not_one_backend():
+    found = {
+        name: sorted({match.group() for match in ONE_BACKEND.finditer(code)})
+        for name, code in code_of_notebooks_and_helpers().items()
+        if ONE_BACKEND.search(code)
+    }
+    assert found == {}, "use keras.ops, keras.ops.convert_to_numpy and course_utils.backend instead"

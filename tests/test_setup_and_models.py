@@ -445,7 +445,7 @@ def test_setup_drops_only_the_retracing_hint(capsys, caplog):
     course_utils.setup(seed=0)  # a second call adds no second filter
     capsys.readouterr()
     logger = tf.get_logger()
-    from course_utils.setup import WithoutRetracingHints
+    from course_utils.backend import WithoutRetracingHints
 
     assert sum(isinstance(existing, WithoutRetracingHints) for existing in logger.filters) == 1
     with caplog.at_level("WARNING", logger="tensorflow"):
