@@ -173,6 +173,18 @@ def _torch_gradients(loss: Callable[[], object], variables: Sequence[keras.Varia
     return value, list(torch.autograd.grad(value, [variable.value for variable in variables]))
 
 
+def _checked_scalar(loss: Callable[[], object]) -> Callable[[], object]:
+    """``loss`` made to refuse a non-scalar value before any backend tries to differentiate it."""
+
+    def scalar_loss() -> object:
+        value = loss()
+        if len(keras.ops.shape(value)) != 0:
+            raise ValueError("loss() must return a scalar: sum or average it, e.g. keras.ops.sum(...)")
+        return value
+
+    return scalar_loss
+
+
 GRADIENTS = {"tensorflow": _tensorflow_gradients, "jax": _jax_gradients, "torch": _torch_gradients}
 
 
@@ -192,9 +204,7 @@ def value_and_gradients(
     frozen = [variable.path for variable in variables if not variable.trainable]
     if frozen:
         raise ValueError(f"gradients need trainable variables; not trainable: {', '.join(frozen)}")
-    value, gradients = GRADIENTS[backend()](loss, variables)
-    if np.ndim(keras.ops.convert_to_numpy(value)) != 0:
-        raise ValueError("loss() must return a scalar: sum or average it, e.g. keras.ops.sum(...)")
+    value, gradients = GRADIENTS[backend()](_checked_scalar(loss), variables)
     return float(keras.ops.convert_to_numpy(value)), [keras.ops.convert_to_numpy(g) for g in gradients]
 
 
