@@ -1,7 +1,7 @@
 """What differs between Keras's backends (TensorFlow, JAX, PyTorch), in one place.
 
 Keras 3 runs the same model code on all three; the course's lessons are written in Keras and
-``keras.ops`` only. Four things still depend on the backend, and live here:
+``keras.ops`` only. Five things still depend on the backend, and live here:
 
 - the device it trains on (``describe_device``, ``gpu_available``), named in ``setup()``'s status line;
 - how runs are made repeatable (``make_deterministic``): each backend has its own switch;

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from run_on_gpu import SECTION_START as GPU_SECTION_START
+
 REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "docs" / "benchmark.md"
 
@@ -172,8 +174,7 @@ def compare_with_reference(rows: list[BenchmarkRow]) -> str:
 def gpu_section(path: Path) -> str:
     """The GPU run's section of an existing benchmark file (``tools/run_on_gpu.py``), kept as it is."""
     text = path.read_text() if path.exists() else ""
-    marker = "<!-- gpu run: written by tools/run_on_gpu.py -->"
-    return "\n" + marker + text.split(marker, 1)[1] if marker in text else ""
+    return "\n" + GPU_SECTION_START + text.split(GPU_SECTION_START, 1)[1] if GPU_SECTION_START in text else ""
 
 
 def main(argv: list[str] | None = None) -> int:
