@@ -145,7 +145,10 @@ def steps_per_execution() -> int:
     return STEPS_PER_EXECUTION[backend()]
 
 
-def _tensorflow_gradients(loss: Callable[[], object], variables: Sequence[keras.Variable]) -> tuple[object, list]:
+def _tensorflow_gradients(
+    loss: Callable[[], object],
+    variables: Sequence[keras.Variable],
+) -> tuple[object, list]:
     """TensorFlow records the operations on a tape, then plays it backwards."""
     import tensorflow as tf
 
@@ -154,7 +157,10 @@ def _tensorflow_gradients(loss: Callable[[], object], variables: Sequence[keras.
     return value, tape.gradient(value, list(variables))
 
 
-def _jax_gradients(loss: Callable[[], object], variables: Sequence[keras.Variable]) -> tuple[object, list]:
+def _jax_gradients(
+    loss: Callable[[], object],
+    variables: Sequence[keras.Variable],
+) -> tuple[object, list]:
     """JAX differentiates a pure function of the variables' values (jax.value_and_grad)."""
     import jax
 
@@ -165,7 +171,10 @@ def _jax_gradients(loss: Callable[[], object], variables: Sequence[keras.Variabl
     return jax.value_and_grad(loss_at)([variable.value for variable in variables])
 
 
-def _torch_gradients(loss: Callable[[], object], variables: Sequence[keras.Variable]) -> tuple[object, list]:
+def _torch_gradients(
+    loss: Callable[[], object],
+    variables: Sequence[keras.Variable],
+) -> tuple[object, list]:
     """PyTorch records the operations as they run; autograd walks them backwards."""
     import torch
 
